@@ -1,0 +1,57 @@
+import { formatExcerpt } from '../retrieval/excerpt.ts';
+import { openRetriever } from '../retrieval/open-retriever.ts';
+import { SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
+import { loadCliConfig, parseChoice, parseCliArgs, parsePositiveInt, runCli, UsageError } from './cli-support.ts';
+
+const USAGE = `Usage: npm run ask -- "question" [--k N] [--mode hybrid|dense|lexical] [--index DIR] [--json]
+
+Finds the passages that best answer a question, from the index built by \`npm run index\`.
+  --k N          number of results (default 5)
+  --mode MODE    hybrid (default), dense (meaning only) or lexical (words only, no model)
+  --index DIR    index folder (default: QUELLE_INDEX_DIR or embeddings)
+  --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text}]}`;
+
+runCli(async () => {
+  const { values, positionals } = parseCliArgs(
+    { k: { type: 'string' }, mode: { type: 'string' }, index: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const question = positionals.join(' ').trim();
+  if (question === '') throw new UsageError(`Give a question to ask.\n\n${USAGE}`);
+  const config = loadCliConfig();
+  const mode = parseChoice(values.mode, 'mode', SEARCH_MODES, config.mode);
+  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode });
+  const response = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
+  if (response.notice) process.stderr.write(`note: ${response.notice}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, process.stdout.isTTY === true));
+});
+
+function toJson(response: SearchResponse) {
+  return {
+    results: response.hits.map(({ rank, score, passage, excerpt }) => ({
+      rank,
+      score: Number(score.toFixed(6)),
+      article: passage.articleId,
+      title: passage.title,
+      date: passage.date,
+      category: passage.category,
+      paragraph: passage.paragraph,
+      excerpt: formatExcerpt(excerpt),
+      text: passage.text,
+    })),
+    mode: response.mode,
+    notice: response.notice,
+    took_ms: Number(response.tookMs.toFixed(2)),
+  };
+}
+
+function formatReadable(response: SearchResponse, color: boolean): string {
+  if (response.hits.length === 0) return 'No passage matches that question.\n';
+  const [open, close] = color ? ['\u001b[1m', '\u001b[22m'] : ['**', '**'];
+  const blocks = response.hits.map(({ rank, score, passage, excerpt }) => {
+    const meta = [passage.date, passage.category, `¶${passage.paragraph}`].filter(Boolean).join(' · ');
+    return `${rank}. [${score.toFixed(4)}] ${passage.title} — ${meta}\n   ${formatExcerpt(excerpt, open, close)}`;
+  });
+  return `${blocks.join('\n\n')}\n\n(${response.mode}, ${response.tookMs.toFixed(1)} ms)\n`;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { resolveModelSettings, type ModelSettings } from './embedding/model-settings.ts';
+import { ErrorCode, QuelleError } from './errors.ts';
+
+/**
+ * Settings from the environment (and `.env`), parsed once by each entry point. Empty strings
+ * count as unset; every invalid variable is reported at once, with the fix.
+ */
+const emptyAsUnset = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalText = z.preprocess(emptyAsUnset, z.string().trim().optional());
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+
+const coreSchema = z.object({
+  QUELLE_SEEDS_DIR: z.preprocess(emptyAsUnset, z.string().default('seeds')),
+  QUELLE_INDEX_DIR: z.preprocess(emptyAsUnset, z.string().default('embeddings')),
+  QUELLE_MODE: z.preprocess(emptyAsUnset, z.enum(['hybrid', 'dense', 'lexical']).default('hybrid')),
+  EMBEDDING_MODEL: optionalText,
+  EMBEDDING_MODEL_DIR: optionalText,
+  EMBEDDING_DTYPE: z.preprocess(emptyAsUnset, z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).default('q8')),
+  EMBEDDING_CACHE_DIR: optionalText,
+  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+
+const botSchema = coreSchema.extend({
+  DISCORD_TOKEN: z.preprocess(emptyAsUnset, z.string({ error: 'is required: the bot token from the Discord developer portal (Bot → Reset Token)' }).min(50, 'does not look like a bot token')),
+  DISCORD_CLIENT_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
+  DISCORD_GUILD_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
+  DISCORD_API_URL: z.preprocess(emptyAsUnset, z.url({ error: 'must be a URL such as http://127.0.0.1:3000/api' }).optional()),
+  MODERATOR_ROLE_IDS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value ?? []),
+    z.array(snowflake),
+  ),
+  QUELLE_COOLDOWN_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(3600).default(5)),
+  QUELLE_RESULTS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(5).default(3)),
+});
+
+export interface CoreConfig {
+  readonly seedsDir: string;
+  readonly indexDir: string;
+  readonly mode: 'hybrid' | 'dense' | 'lexical';
+  readonly model: ModelSettings;
+  readonly logLevel: string;
+}
+
+export interface BotConfig extends CoreConfig {
+  readonly token: string;
+  readonly clientId: string | null;
+  readonly guildId: string | null;
+  readonly apiUrl: string | null;
+  readonly moderatorRoleIds: readonly string[];
+  readonly cooldownSeconds: number;
+  readonly results: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')} ${issue.message}`);
+  throw new QuelleError(
+    ErrorCode.InvalidConfig,
+    `Invalid configuration (environment or .env):\n${problems.join('\n')}\nSee .env.example for every setting.`,
+  );
+}
+
+function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
+  return {
+    seedsDir: env.QUELLE_SEEDS_DIR,
+    indexDir: env.QUELLE_INDEX_DIR,
+    mode: env.QUELLE_MODE,
+    model: resolveModelSettings({
+      model: env.EMBEDDING_MODEL,
+      modelDir: env.EMBEDDING_MODEL_DIR,
+      dtype: env.EMBEDDING_DTYPE,
+      cacheDir: env.EMBEDDING_CACHE_DIR,
+    }),
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export function loadCoreConfig(env: Env = process.env): CoreConfig {
+  return toCore(parseEnv(coreSchema, env));
+}
+
+export function loadBotConfig(env: Env = process.env): BotConfig {
+  const parsed = parseEnv(botSchema, env);
+  return {
+    ...toCore(parsed),
+    token: parsed.DISCORD_TOKEN,
+    clientId: parsed.DISCORD_CLIENT_ID ?? null,
+    guildId: parsed.DISCORD_GUILD_ID ?? null,
+    apiUrl: parsed.DISCORD_API_URL ?? null,
+    moderatorRoleIds: parsed.MODERATOR_ROLE_IDS,
+    cooldownSeconds: parsed.QUELLE_COOLDOWN_SECONDS,
+    results: parsed.QUELLE_RESULTS,
+  };
+}

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { describeError, ErrorCode, QuelleError } from '../errors.ts';
+import type { Embedder, EmbedPassagesOptions } from './embedder.ts';
+import { modelIdOf, type ModelSettings } from './model-settings.ts';
+
+const DEFAULT_BATCH_SIZE = 16;
+
+type FeatureExtractor = (
+  texts: string | string[],
+  options: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ dims: number[]; data: Float32Array | ArrayLike<number>; dispose?: () => void }>;
+
+/**
+ * Loads a sentence-embedding model with transformers.js (ONNX runtime, CPU). The library is
+ * imported lazily: lexical mode and the bot's start-up never pay for it when no model is used.
+ * Mean pooling with L2 normalisation, as the e5 models were trained.
+ */
+export async function loadTransformersEmbedder(settings: ModelSettings): Promise<Embedder> {
+  let extractor: FeatureExtractor & { dispose?: () => Promise<void> };
+  try {
+    const transformers = await import('@huggingface/transformers');
+    const { env } = transformers;
+    env.cacheDir = settings.cacheDir;
+    let modelName = settings.model;
+    if (settings.local) {
+      // transformers.js resolves local models as `localModelPath + name`; point it at the parent.
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = `${path.dirname(settings.model)}/`;
+      modelName = path.basename(settings.model);
+    } else {
+      env.allowRemoteModels = true;
+    }
+    const pipeline = transformers.pipeline as unknown as (
+      task: 'feature-extraction',
+      model: string,
+      options: Record<string, unknown>,
+    ) => Promise<FeatureExtractor & { dispose?: () => Promise<void> }>;
+    extractor = await pipeline('feature-extraction', modelName, {
+      dtype: settings.dtype,
+      local_files_only: settings.local,
+    });
+  } catch (cause) {
+    throw new QuelleError(ErrorCode.ModelUnavailable, modelLoadAdvice(settings, cause), { cause });
+  }
+
+  const run = async (texts: string[]): Promise<Float32Array[]> => {
+    const output = await extractor(texts, { pooling: 'mean', normalize: true });
+    const [rows, dimension] = output.dims as [number, number];
+    const data = Float32Array.from(output.data as ArrayLike<number>);
+    output.dispose?.();
+    return Array.from({ length: rows }, (_, row) => data.slice(row * dimension, (row + 1) * dimension));
+  };
+
+  const [probe] = await run([`${settings.queryPrefix}probe`]);
+  const dimension = probe!.length;
+
+  return {
+    modelId: modelIdOf(settings),
+    dimension,
+    async embedQuery(text, signal) {
+      signal?.throwIfAborted();
+      const [vector] = await run([`${settings.queryPrefix}${text}`]);
+      return vector!;
+    },
+    async embedPassages(texts, options: EmbedPassagesOptions = {}) {
+      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        options.signal?.throwIfAborted();
+        const batch = texts.slice(start, start + batchSize).map((text) => `${settings.passagePrefix}${text}`);
+        vectors.push(...(await run(batch)));
+        options.onProgress?.(vectors.length, texts.length);
+      }
+      return vectors;
+    },
+    async dispose() {
+      await extractor.dispose?.();
+    },
+  };
+}
+
+function modelLoadAdvice(settings: ModelSettings, cause: unknown): string {
+  const reason = describeError(cause).split('\n')[0];
+  if (settings.local) {
+    return (
+      `Cannot load the embedding model from ${settings.model} (${reason}). The directory needs config.json, ` +
+      `tokenizer.json, tokenizer_config.json and onnx/model${settings.dtype === 'fp32' ? '' : settings.dtype === 'q8' ? '_quantized' : `_${settings.dtype}`}.onnx. ` +
+      'Fix EMBEDDING_MODEL_DIR, or use lexical mode (--mode lexical, or QUELLE_MODE=lexical).'
+    );
+  }
+  return (
+    `Cannot load the embedding model ${settings.model} (${reason}). It is downloaded from the Hugging Face hub on ` +
+    `first use into ${settings.cacheDir}; without network access, copy the model's files to a directory and set ` +
+    'EMBEDDING_MODEL_DIR to it, or use lexical mode (--mode lexical, or QUELLE_MODE=lexical).'
+  );
+}

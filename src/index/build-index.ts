@@ -1,0 +1,171 @@
+import { performance } from 'node:perf_hooks';
+import type { Article, Passage } from '../articles/article.ts';
+import { chunkArticle } from '../articles/chunk-article.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { LexicalIndex } from './lexical-index.ts';
+import type { IndexMode, Manifest } from './manifest.ts';
+import { ANALYZER_VERSION } from './text-analysis.ts';
+import type { IndexedArticle, SearchIndex } from './search-index.ts';
+import { DEFAULT_HNSW, VectorIndex, type HnswParameters } from './vector-index.ts';
+
+export type BuildPhase = 'chunk' | 'embed' | 'insert' | 'lexical';
+
+export interface BuildProgress {
+  readonly phase: BuildPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface BuildIndexOptions {
+  readonly articles: readonly Article[];
+  /** The index being replaced: unchanged passages keep their vectors instead of being re-embedded. */
+  readonly previous?: SearchIndex | null;
+  /** Required for hybrid mode; ignored in lexical mode. */
+  readonly embedder?: Embedder | null;
+  readonly mode: IndexMode;
+  readonly hnsw?: HnswParameters;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface BuildChanges {
+  readonly added: string[];
+  readonly changed: string[];
+  readonly removed: string[];
+  readonly unchanged: number;
+}
+
+export interface BuildTimings {
+  readonly chunkSeconds: number;
+  readonly embedSeconds: number;
+  readonly insertSeconds: number;
+  readonly lexicalSeconds: number;
+}
+
+export interface BuildResult {
+  /** The new index, in memory; `saveIndex` persists it. */
+  readonly index: Omit<SearchIndex, 'manifest'> & { manifest: Omit<Manifest, 'files' | 'formatVersion' | 'format'> };
+  readonly changes: BuildChanges;
+  /** Passages whose vectors were computed in this build (the rest were reused). */
+  readonly embeddedPassages: number;
+  readonly timings: BuildTimings;
+}
+
+/**
+ * Builds an index from parsed articles. Embedding dominates the cost, so vectors of passages
+ * whose text is unchanged since `previous` (same model) are reused; the HNSW graph itself is
+ * rebuilt, which is cheap next to embedding and keeps labels dense.
+ */
+export async function buildIndex(options: BuildIndexOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const { articles, mode, previous } = options;
+  const embedder = mode === 'hybrid' ? options.embedder : null;
+  if (mode === 'hybrid' && !embedder) throw new Error('buildIndex: hybrid mode needs an embedder');
+  const report = options.onProgress ?? (() => {});
+
+  let clock = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const seconds = (now - clock) / 1000;
+    clock = now;
+    return seconds;
+  };
+
+  const passages: Passage[] = [];
+  const indexedArticles: IndexedArticle[] = [];
+  for (const [done, article] of articles.entries()) {
+    const chunks = chunkArticle(article);
+    passages.push(...chunks);
+    indexedArticles.push({
+      id: article.id,
+      file: article.file,
+      title: article.title,
+      date: article.date,
+      category: article.category,
+      url: article.url,
+      contentHash: article.contentHash,
+      passages: chunks.length,
+    });
+    if ((done + 1) % 100 === 0 || done + 1 === articles.length) report({ phase: 'chunk', done: done + 1, total: articles.length });
+  }
+  const changes = compareArticles(articles, previous?.manifest.articles ?? {});
+  const chunkSeconds = lap();
+
+  let vectors: VectorIndex | null = null;
+  let embeddedPassages = 0;
+  let embedSeconds = 0;
+  let insertSeconds = 0;
+  if (embedder) {
+    const reusable = reusableVectors(previous ?? null, embedder);
+    const missing = passages.map((passage, label) => ({ passage, label })).filter(({ passage }) => !reusable.has(passage.hash));
+    const fresh = await embedder.embedPassages(
+      missing.map(({ passage }) => passage.text),
+      {
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        onProgress: (done, total) => report({ phase: 'embed', done, total }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    embeddedPassages = fresh.length;
+    const freshByLabel = new Map(missing.map(({ label }, i) => [label, fresh[i]!]));
+    embedSeconds = lap();
+
+    vectors = VectorIndex.create(embedder.dimension, passages.length, options.hnsw ?? DEFAULT_HNSW);
+    for (const [label, passage] of passages.entries()) {
+      options.signal?.throwIfAborted();
+      vectors.add(freshByLabel.get(label) ?? reusable.get(passage.hash)!(), label);
+      if ((label + 1) % 1000 === 0 || label + 1 === passages.length) report({ phase: 'insert', done: label + 1, total: passages.length });
+    }
+    insertSeconds = lap();
+  }
+
+  const lexical = LexicalIndex.build(passages);
+  report({ phase: 'lexical', done: passages.length, total: passages.length });
+  const lexicalSeconds = lap();
+
+  const hnsw = vectors ? { metric: 'cosine' as const, ...vectors.parameters } : null;
+  const manifest = {
+    createdAt: new Date().toISOString(),
+    buildSeconds: (performance.now() - started) / 1000,
+    mode,
+    model: embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null,
+    hnsw,
+    analyzerVersion: ANALYZER_VERSION,
+    counts: { articles: articles.length, passages: passages.length },
+    articles: Object.fromEntries(articles.map((article) => [article.id, article.contentHash])),
+  };
+  return {
+    index: { manifest, articles: indexedArticles, passages, lexical, vectors },
+    changes,
+    embeddedPassages,
+    timings: { chunkSeconds, embedSeconds, insertSeconds, lexicalSeconds },
+  };
+}
+
+function compareArticles(articles: readonly Article[], before: Readonly<Record<string, string>>): BuildChanges {
+  const added: string[] = [];
+  const changed: string[] = [];
+  let unchanged = 0;
+  const now = new Set<string>();
+  for (const article of articles) {
+    now.add(article.id);
+    const hash = before[article.id];
+    if (hash === undefined) added.push(article.id);
+    else if (hash !== article.contentHash) changed.push(article.id);
+    else unchanged++;
+  }
+  const removed = Object.keys(before).filter((id) => !now.has(id));
+  return { added, changed, removed, unchanged };
+}
+
+/** Passage hash → a reader of its stored vector, when the previous index used the same model. */
+function reusableVectors(previous: SearchIndex | null, embedder: Embedder): Map<string, () => Float32Array> {
+  const reusable = new Map<string, () => Float32Array>();
+  const vectors = previous?.vectors;
+  if (!previous || !vectors || previous.manifest.model?.id !== embedder.modelId || previous.manifest.model.dimension !== embedder.dimension) {
+    return reusable;
+  }
+  previous.passages.forEach((passage, label) => reusable.set(passage.hash, () => vectors.vector(label)));
+  return reusable;
+}

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { z } from 'zod';
+import type { Passage } from '../articles/article.ts';
+import { describeError, ErrorCode, QuelleError } from '../errors.ts';
+import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
+import { LexicalIndex } from './lexical-index.ts';
+import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
+import type { IndexedArticle, SearchIndex } from './search-index.ts';
+import { VectorIndex } from './vector-index.ts';
+
+/**
+ * Index generations on disk. The index directory holds `CURRENT`, naming the live generation,
+ * and one `gen-*` directory per generation. A save writes a new generation under a temporary
+ * name, syncs it, renames it into place and only then switches `CURRENT` (itself replaced by
+ * rename): a crash at any point leaves the previous generation loadable, and the leftovers are
+ * removed by the next build.
+ */
+const CURRENT_FILE = 'CURRENT';
+const LOCK_FILE = '.lock';
+const GENERATION_PREFIX = 'gen-';
+const TEMPORARY_PREFIX = '.tmp-';
+
+const passagesFileSchema = z.object({
+  articles: z.array(z.custom<IndexedArticle>((value) => typeof value === 'object' && value !== null)),
+  passages: z.array(z.custom<Passage>((value) => typeof value === 'object' && value !== null && typeof (value as Passage).text === 'string')),
+});
+
+export interface SaveIndexInput {
+  readonly manifest: Omit<Manifest, 'files' | 'formatVersion' | 'format'>;
+  readonly articles: readonly IndexedArticle[];
+  readonly passages: readonly Passage[];
+  readonly lexical: LexicalIndex;
+  readonly vectors: VectorIndex | null;
+}
+
+/** Saves a new generation and makes it current; returns the manifest as written. */
+export async function saveIndex(root: string, input: SaveIndexInput): Promise<Manifest> {
+  await mkdir(root, { recursive: true });
+  const name = `${GENERATION_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  const temporary = path.join(root, `${TEMPORARY_PREFIX}${name}`);
+  await mkdir(temporary);
+  try {
+    const files: Manifest['files'] = {};
+    const write = async (file: string, data: string): Promise<void> => {
+      await writeFileDurable(path.join(temporary, file), data);
+      const bytes = Buffer.from(data);
+      files[file] = { bytes: bytes.length, crc32: crc32(bytes) };
+    };
+    await write(PASSAGES_FILE, JSON.stringify({ articles: input.articles, passages: input.passages }));
+    await write(LEXICAL_FILE, input.lexical.toJSON());
+    if (input.vectors) {
+      const vectorsPath = path.join(temporary, VECTORS_FILE);
+      await input.vectors.save(vectorsPath);
+      await syncFile(vectorsPath);
+      files[VECTORS_FILE] = await fileChecksum(vectorsPath);
+    }
+    const manifest: Manifest = { format: 'quelle-index', formatVersion: INDEX_FORMAT_VERSION, ...input.manifest, files };
+    await writeFileDurable(path.join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await syncDirectory(temporary);
+    await rename(temporary, path.join(root, name));
+    await syncDirectory(root);
+    await replaceFileAtomically(path.join(root, CURRENT_FILE), `${name}\n`);
+    await removeStaleGenerations(root, name);
+    return manifest;
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Which generation is live, or null when the directory holds no index. */
+async function currentGeneration(root: string): Promise<string | null> {
+  try {
+    const name = (await readFile(path.join(root, CURRENT_FILE), 'utf8')).trim();
+    return name === '' ? null : name;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Whether `root` holds a current index generation. */
+export async function hasIndex(root: string): Promise<boolean> {
+  return (await currentGeneration(root)) !== null;
+}
+
+/** Loads the current generation, verifying every file; errors name the file and the fix. */
+export async function loadIndex(root: string): Promise<SearchIndex> {
+  const rebuild = 'Rebuild it with `npm run index -- --rebuild` (or /reindex in Discord).';
+  const name = await currentGeneration(root);
+  if (name === null || !/^gen-[\w-]+$/.test(name)) {
+    throw new QuelleError(
+      name === null ? ErrorCode.IndexMissing : ErrorCode.IndexCorrupt,
+      name === null
+        ? `No index in ${root}. Build one with \`npm run index\` (or /reindex in Discord).`
+        : `${path.join(root, CURRENT_FILE)} does not name an index generation. ${rebuild}`,
+    );
+  }
+  const dir = path.join(root, name);
+  const corrupt = (file: string, problem: string, cause?: unknown): QuelleError =>
+    new QuelleError(ErrorCode.IndexCorrupt, `Index file ${path.join(dir, file)} ${problem}. ${rebuild}`, { cause });
+
+  let manifest: Manifest;
+  try {
+    const raw: unknown = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+    const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+    if (typeof version === 'number' && version !== INDEX_FORMAT_VERSION) {
+      throw new QuelleError(
+        ErrorCode.IndexIncompatible,
+        `The index in ${dir} has format version ${version}; this version of Quelle reads version ${INDEX_FORMAT_VERSION}. ${rebuild}`,
+      );
+    }
+    manifest = manifestSchema.parse(raw);
+  } catch (error) {
+    if (error instanceof QuelleError) throw error;
+    throw corrupt(MANIFEST_FILE, `is missing or unreadable (${describeError(error).split('\n')[0]})`, error);
+  }
+
+  const readVerified = async (file: string): Promise<Buffer> => {
+    const expected = manifest.files[file];
+    if (!expected) throw corrupt(MANIFEST_FILE, `does not list ${file}`);
+    let data: Buffer;
+    try {
+      data = await readFile(path.join(dir, file));
+    } catch (cause) {
+      throw corrupt(file, 'is missing or unreadable', cause);
+    }
+    if (data.length !== expected.bytes) throw corrupt(file, `has ${data.length} bytes, expected ${expected.bytes} (truncated or overwritten)`);
+    if (crc32(data) !== expected.crc32) throw corrupt(file, 'is damaged (checksum mismatch)');
+    return data;
+  };
+
+  let stored: z.infer<typeof passagesFileSchema>;
+  let lexical: LexicalIndex;
+  try {
+    stored = passagesFileSchema.parse(JSON.parse((await readVerified(PASSAGES_FILE)).toString('utf8')));
+  } catch (error) {
+    if (error instanceof QuelleError) throw error;
+    throw corrupt(PASSAGES_FILE, 'cannot be parsed', error);
+  }
+  try {
+    lexical = LexicalIndex.fromJSON((await readVerified(LEXICAL_FILE)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof QuelleError) throw error;
+    throw corrupt(LEXICAL_FILE, 'cannot be parsed', error);
+  }
+  if (stored.passages.length !== manifest.counts.passages || lexical.size !== manifest.counts.passages) {
+    throw corrupt(PASSAGES_FILE, `holds ${stored.passages.length} passages, the manifest ${manifest.counts.passages}`);
+  }
+
+  let vectors: VectorIndex | null = null;
+  if (manifest.mode === 'hybrid') {
+    if (!manifest.model || !manifest.hnsw) throw corrupt(MANIFEST_FILE, 'lacks the model or HNSW settings of a hybrid index');
+    await readVerified(VECTORS_FILE);
+    try {
+      vectors = await VectorIndex.load(path.join(dir, VECTORS_FILE), manifest.model.dimension, manifest.hnsw);
+    } catch (error) {
+      throw corrupt(VECTORS_FILE, `cannot be loaded (${describeError(error)})`, error);
+    }
+    if (vectors.size !== manifest.counts.passages) throw corrupt(VECTORS_FILE, `holds ${vectors.size} vectors, the manifest ${manifest.counts.passages} passages`);
+  }
+  return { manifest, articles: stored.articles, passages: stored.passages, lexical, vectors };
+}
+
+/** Deletes generations other than `keep` and leftovers of interrupted saves. */
+async function removeStaleGenerations(root: string, keep: string): Promise<void> {
+  for (const entry of await readdir(root)) {
+    if (entry === keep) continue;
+    if (entry.startsWith(GENERATION_PREFIX) || entry.startsWith(TEMPORARY_PREFIX) || /^\.CURRENT\.\d+\.tmp$/.test(entry)) {
+      await rm(path.join(root, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** A held build lock; `release` is idempotent. */
+export interface IndexLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the index directory's build lock, so two builds never interleave, and removes what an
+ * interrupted build left behind. A lock whose process is gone is taken over.
+ */
+export async function lockIndex(root: string): Promise<IndexLock> {
+  await mkdir(root, { recursive: true });
+  const lockPath = path.join(root, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      const current = await currentGeneration(root).catch(() => null);
+      await removeStaleGenerations(root, current ?? '');
+      let released = false;
+      return {
+        async release() {
+          if (released) return;
+          released = true;
+          await rm(lockPath, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(holder) && isProcessAlive(holder)) {
+        throw new QuelleError(
+          ErrorCode.IndexLocked,
+          `Another index build (process ${holder}) is running in ${root}. Wait for it to finish, or delete ${lockPath} if that process no longer exists.`,
+        );
+      }
+      // The previous holder died (kill -9, power loss): its lock is stale.
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new QuelleError(ErrorCode.IndexLocked, `Could not take the lock ${lockPath}; delete it if no build is running.`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Size on disk of the current generation, for stats and benchmarks. */
+export async function indexDiskBytes(root: string): Promise<number> {
+  const name = await currentGeneration(root);
+  if (name === null) return 0;
+  let total = 0;
+  for (const entry of await readdir(path.join(root, name))) total += (await stat(path.join(root, name, entry))).size;
+  return total;
+}

@@ -1,0 +1,29 @@
+import type { Passage } from '../articles/article.ts';
+import type { LexicalIndex } from './lexical-index.ts';
+import type { Manifest } from './manifest.ts';
+import type { VectorIndex } from './vector-index.ts';
+
+/** An article as the index knows it: what citations and /articles show. */
+export interface IndexedArticle {
+  readonly id: string;
+  readonly file: string;
+  readonly title: string;
+  readonly date: string | null;
+  readonly category: string | null;
+  readonly url: string | null;
+  readonly contentHash: string;
+  readonly passages: number;
+}
+
+/**
+ * One loaded index generation, all in memory: passages are labelled by their position, and
+ * both the lexical and the vector index refer to passages by that label.
+ */
+export interface SearchIndex {
+  readonly manifest: Manifest;
+  readonly articles: readonly IndexedArticle[];
+  readonly passages: readonly Passage[];
+  readonly lexical: LexicalIndex;
+  /** Null for an index built in lexical mode. */
+  readonly vectors: VectorIndex | null;
+}

@@ -1,0 +1,175 @@
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import type { Article } from '../articles/article.ts';
+import { readArticles, type ReadArticlesResult, type SkippedFile } from '../articles/read-articles.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import type { ModelSettings } from '../embedding/model-settings.ts';
+import { openEmbedder } from '../embedding/open-embedder.ts';
+import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
+import { buildIndex, type BuildProgress } from '../index/build-index.ts';
+import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
+import type { IndexMode } from '../index/manifest.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import type { HnswParameters } from '../index/vector-index.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+
+export interface RunIndexerOptions {
+  /** The article folder, or several (for evaluation with distractor corpora). */
+  readonly seedsDir: string | readonly string[];
+  readonly indexDir: string;
+  /** Hybrid also embeds passages; when the model cannot be loaded the build falls back to lexical and says why. */
+  readonly mode: IndexMode;
+  /** Ignore the previous index: re-embed everything. */
+  readonly rebuild?: boolean;
+  readonly modelSettings: ModelSettings;
+  /** An already loaded model (the bot's); otherwise one is loaded for this run. */
+  readonly embedder?: Embedder | null;
+  readonly hnsw?: HnswParameters;
+  readonly batchSize?: number;
+  readonly logger?: Logger;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface IndexSummary {
+  readonly mode: IndexMode;
+  readonly model: string | null;
+  /** Set when hybrid was asked for but the build is lexical, with the reason. */
+  readonly notice: string | null;
+  readonly articles: number;
+  readonly passages: number;
+  readonly added: string[];
+  readonly changed: string[];
+  readonly removed: string[];
+  readonly unchanged: number;
+  readonly skipped: SkippedFile[];
+  readonly embeddedPassages: number;
+  readonly seconds: number;
+  readonly passagesPerSecond: number;
+  readonly timings: { parse: number; chunk: number; embed: number; insert: number; lexical: number; save: number };
+}
+
+export interface IndexerRun {
+  readonly summary: IndexSummary;
+  /** The new index, ready to serve. */
+  readonly index: SearchIndex;
+}
+
+/**
+ * Reads the seeds, builds an index (re-embedding only what changed) and saves it as the new
+ * current generation. Nothing replaces the previous index unless the whole run succeeds.
+ */
+export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun> {
+  const logger = options.logger ?? silentLogger;
+  const started = performance.now();
+  const lock = await lockIndex(options.indexDir);
+  let ownEmbedder: Embedder | null = null;
+  try {
+    const parseStarted = performance.now();
+    const { articles, skipped } = await readArticleFolders(typeof options.seedsDir === 'string' ? [options.seedsDir] : options.seedsDir);
+    const parseSeconds = (performance.now() - parseStarted) / 1000;
+    for (const { file, reason } of skipped) logger.warn({ file, reason }, `Skipped ${file}: ${reason}`);
+    if (articles.length === 0) {
+      throw new QuelleError(
+        ErrorCode.SeedsMissing,
+        `No usable articles in ${[options.seedsDir].flat().join(', ')}${skipped.length ? ` (${skipped.length} files skipped)` : ''}. Add .txt or .md articles there; the previous index, if any, is kept.`,
+      );
+    }
+
+    const previous = options.rebuild ? null : await loadPrevious(options.indexDir, logger);
+
+    let mode = options.mode;
+    let notice: string | null = null;
+    let embedder: Embedder | null = null;
+    if (mode === 'hybrid') {
+      if (options.embedder !== undefined && options.embedder !== null) {
+        embedder = options.embedder;
+      } else {
+        const opened = await openEmbedder(options.modelSettings);
+        ownEmbedder = opened.embedder;
+        embedder = opened.embedder;
+        if (!embedder) {
+          mode = 'lexical';
+          notice = `Building a lexical index only: ${opened.unavailableReason}`;
+          logger.warn(notice);
+        }
+      }
+    }
+
+    const built = await buildIndex({
+      articles,
+      previous,
+      embedder,
+      mode,
+      ...(options.hnsw ? { hnsw: options.hnsw } : {}),
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    options.signal?.throwIfAborted();
+
+    const saveStarted = performance.now();
+    const buildSeconds = (saveStarted - started) / 1000;
+    const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
+    const saveSeconds = (performance.now() - saveStarted) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    const { timings } = built;
+    return {
+      index: { ...built.index, manifest },
+      summary: {
+        mode,
+        model: manifest.model?.id ?? null,
+        notice,
+        articles: articles.length,
+        passages: built.index.passages.length,
+        ...built.changes,
+        skipped,
+        embeddedPassages: built.embeddedPassages,
+        seconds,
+        passagesPerSecond: built.index.passages.length / seconds,
+        timings: {
+          parse: parseSeconds,
+          chunk: timings.chunkSeconds,
+          embed: timings.embedSeconds,
+          insert: timings.insertSeconds,
+          lexical: timings.lexicalSeconds,
+          save: saveSeconds,
+        },
+      },
+    };
+  } finally {
+    await ownEmbedder?.dispose().catch(() => {});
+    await lock.release();
+  }
+}
+
+/** Articles of several folders; an id that repeats across folders is skipped like a duplicate. */
+async function readArticleFolders(dirs: readonly string[]): Promise<ReadArticlesResult> {
+  const articles: Article[] = [];
+  const skipped: SkippedFile[] = [];
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    const result = await readArticles(dir);
+    skipped.push(...result.skipped);
+    for (const article of result.articles) {
+      if (seen.has(article.id)) skipped.push({ file: path.join(dir, article.file), reason: `article id "${article.id}" already read from another folder` });
+      else {
+        seen.add(article.id);
+        articles.push(article);
+      }
+    }
+  }
+  return { articles, skipped };
+}
+
+/** The previous index for reuse of its vectors; an unusable one only costs a full rebuild. */
+async function loadPrevious(indexDir: string, logger: Logger): Promise<SearchIndex | null> {
+  try {
+    return await loadIndex(indexDir);
+  } catch (error) {
+    if (!isQuelleError(error, ErrorCode.IndexMissing)) {
+      logger.warn({ error: describeError(error) }, 'The previous index cannot be read; building from scratch');
+    }
+    return null;
+  }
+}

@@ -1,0 +1,88 @@
+import { splitSentences } from '../articles/split-sentences.ts';
+import { analyze } from '../index/text-analysis.ts';
+
+/**
+ * An excerpt of a passage around the sentence that best matches the question. The parts are
+ * kept apart so that each front end marks the match its own way (bold in Discord, ANSI in a
+ * terminal, `**` in JSON).
+ */
+export interface Excerpt {
+  readonly before: string;
+  readonly match: string;
+  readonly after: string;
+}
+
+export const DEFAULT_EXCERPT_CHARS = 700;
+const ELLIPSIS = '…';
+
+/** The sentence sharing the most (and the most specific) terms with the question; the first on ties. */
+export function bestSentenceIndex(sentences: readonly string[], question: string): number {
+  const wanted = new Set(analyze(question));
+  let best = 0;
+  let bestScore = 0;
+  sentences.forEach((sentence, index) => {
+    const seen = new Set<string>();
+    let score = 0;
+    for (const term of analyze(sentence)) {
+      if (!wanted.has(term) || seen.has(term)) continue;
+      seen.add(term);
+      // Longer terms are rarer and say more about the topic than short ones.
+      score += Math.min(term.length, 12);
+    }
+    if (score > bestScore) {
+      best = index;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
+/**
+ * Cuts `text` to at most `maxChars` characters around its best-matching sentence, adding whole
+ * neighbouring sentences while they fit and marking cuts with an ellipsis.
+ */
+export function makeExcerpt(text: string, question: string, maxChars = DEFAULT_EXCERPT_CHARS): Excerpt {
+  const sentences = splitSentences(text);
+  if (sentences.length === 0) return { before: '', match: truncate(text, maxChars), after: '' };
+  const index = bestSentenceIndex(sentences, question);
+  const match = truncate(sentences[index]!, maxChars);
+  // Reserve room for the two ellipses that may mark cuts.
+  let budget = maxChars - match.length - 4;
+  let first = index;
+  let last = index;
+  // Grow alternately after and before the match, so the context stays balanced.
+  for (let grew = true; grew; ) {
+    grew = false;
+    const next = sentences[last + 1];
+    if (next !== undefined && next.length + 1 <= budget) {
+      last++;
+      budget -= next.length + 1;
+      grew = true;
+    }
+    const previous = sentences[first - 1];
+    if (previous !== undefined && previous.length + 1 <= budget) {
+      first--;
+      budget -= previous.length + 1;
+      grew = true;
+    }
+  }
+  const before = sentences.slice(first, index).join(' ');
+  const after = sentences.slice(index + 1, last + 1).join(' ');
+  return {
+    before: (first > 0 ? `${ELLIPSIS} ` : '') + (before ? `${before} ` : ''),
+    match,
+    after: (after ? ` ${after}` : '') + (last < sentences.length - 1 ? ` ${ELLIPSIS}` : ''),
+  };
+}
+
+/** The excerpt as one string, with the matching sentence wrapped in `mark` (e.g. `**`). */
+export function formatExcerpt(excerpt: Excerpt, open = '**', close = open): string {
+  return `${excerpt.before}${open}${excerpt.match}${close}${excerpt.after}`;
+}
+
+function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > maxChars / 2 ? cut.slice(0, space) : cut}${ELLIPSIS}`;
+}

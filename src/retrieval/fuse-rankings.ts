@@ -1,0 +1,38 @@
+/**
+ * Reciprocal rank fusion: each ranking contributes 1 / (k + rank) for every item it holds.
+ * It needs no score normalisation, which matters because BM25 scores are unbounded while
+ * cosine similarities crowd into a narrow band.
+ */
+export interface RankedItem {
+  readonly label: number;
+}
+
+export interface FusedItem {
+  readonly label: number;
+  readonly score: number;
+  /** 1-based rank in each input ranking, or null when the ranking did not hold the item. */
+  readonly ranks: readonly (number | null)[];
+}
+
+export const DEFAULT_RRF_K = 60;
+
+export function fuseRankings(rankings: readonly (readonly RankedItem[])[], k = DEFAULT_RRF_K, weights?: readonly number[]): FusedItem[] {
+  const fused = new Map<number, { score: number; ranks: (number | null)[] }>();
+  rankings.forEach((ranking, which) => {
+    const weight = weights?.[which] ?? 1;
+    ranking.forEach((item, position) => {
+      let entry = fused.get(item.label);
+      if (!entry) {
+        entry = { score: 0, ranks: rankings.map(() => null) };
+        fused.set(item.label, entry);
+      }
+      // A ranking may list an item twice (split paragraphs); only its best rank counts.
+      if (entry.ranks[which] !== null) return;
+      entry.ranks[which] = position + 1;
+      entry.score += weight / (k + position + 1);
+    });
+  });
+  return [...fused.entries()]
+    .map(([label, entry]) => ({ label, score: entry.score, ranks: entry.ranks }))
+    .sort((a, b) => b.score - a.score || a.label - b.label);
+}

@@ -1,0 +1,38 @@
+import type { Embedder } from '../embedding/embedder.ts';
+import type { ModelSettings } from '../embedding/model-settings.ts';
+import { openEmbedder } from '../embedding/open-embedder.ts';
+import { describeError } from '../errors.ts';
+import { loadIndex } from '../index/index-store.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import { Retriever, type SearchMode } from './retriever.ts';
+
+export interface OpenRetrieverOptions {
+  readonly indexDir: string;
+  readonly modelSettings: ModelSettings;
+  /** In lexical mode no model is loaded at all, which keeps start-up fast. */
+  readonly mode: SearchMode;
+  /** A model already loaded by the caller (reused across reindexes). */
+  readonly embedder?: Embedder | null;
+}
+
+/**
+ * Loads the index and, when the index has vectors and the mode needs them, the model.
+ * A model that cannot be loaded, or that does not match the index, leaves a lexical retriever
+ * that says why.
+ */
+export async function openRetriever(options: OpenRetrieverOptions): Promise<Retriever> {
+  const index = await loadIndex(options.indexDir);
+  return retrieverFor(index, options);
+}
+
+export async function retrieverFor(index: SearchIndex, options: Omit<OpenRetrieverOptions, 'indexDir'>): Promise<Retriever> {
+  if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null);
+  const { embedder, unavailableReason } =
+    options.embedder != null ? { embedder: options.embedder, unavailableReason: null } : await openEmbedder(options.modelSettings);
+  if (!embedder) return new Retriever(index, null, { embedderUnavailableReason: unavailableReason });
+  try {
+    return new Retriever(index, embedder);
+  } catch (error) {
+    return new Retriever(index, null, { embedderUnavailableReason: describeError(error) });
+  }
+}

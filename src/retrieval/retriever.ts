@@ -1,0 +1,110 @@
+import { performance } from 'node:perf_hooks';
+import type { Passage } from '../articles/article.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { ErrorCode, QuelleError } from '../errors.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import type { VectorHit } from '../index/vector-index.ts';
+import { makeExcerpt, type Excerpt } from './excerpt.ts';
+import { DEFAULT_RRF_K, fuseRankings } from './fuse-rankings.ts';
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+
+export interface SearchHit {
+  readonly rank: number;
+  /** Hybrid: the fused RRF score; dense: cosine similarity; lexical: BM25. */
+  readonly score: number;
+  readonly passage: Passage;
+  readonly excerpt: Excerpt;
+}
+
+export interface SearchResponse {
+  readonly hits: SearchHit[];
+  /** The mode actually used; it differs from the requested one when the index or model cannot serve it. */
+  readonly mode: SearchMode;
+  /** Why the mode differs from the requested one, for the user. */
+  readonly notice: string | null;
+  readonly tookMs: number;
+}
+
+export interface SearchOptions {
+  readonly k?: number;
+  readonly mode?: SearchMode;
+  readonly excerptChars?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface RetrieverOptions {
+  /** Why no embedder is available (shown when hybrid search falls back to lexical). */
+  readonly embedderUnavailableReason?: string | null;
+  readonly rrfK?: number;
+}
+
+/** How deep each side is searched before fusion: deeper than k, so that fusion has material. */
+const CANDIDATE_DEPTH = 50;
+
+/**
+ * Answers questions from one loaded index. Hybrid search runs the dense and lexical sides and
+ * fuses their rankings; when the index has no vectors or no model is loaded, it answers
+ * lexically and says why.
+ */
+export class Retriever {
+  constructor(
+    readonly index: SearchIndex,
+    private readonly embedder: Embedder | null,
+    private readonly options: RetrieverOptions = {},
+  ) {
+    const model = index.manifest.model;
+    if (embedder && index.vectors && model && (model.id !== embedder.modelId || model.dimension !== embedder.dimension)) {
+      throw new QuelleError(
+        ErrorCode.IndexIncompatible,
+        `The index was built with the model ${model.id} (${model.dimension} dimensions), but ${embedder.modelId} (${embedder.dimension}) is configured. ` +
+          `Rebuild the index with \`npm run index -- --rebuild\`, or set the model back to ${model.id}.`,
+      );
+    }
+  }
+
+  /** The modes this retriever can serve, and why not the others. */
+  denseUnavailableReason(): string | null {
+    if (!this.index.vectors) return 'the index was built in lexical mode (no vectors); rebuild it with a model to search by meaning';
+    if (!this.embedder) return this.options.embedderUnavailableReason ?? 'no embedding model is loaded';
+    return null;
+  }
+
+  async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    const started = performance.now();
+    const k = Math.max(1, Math.min(options.k ?? 5, 50));
+    const requested = options.mode ?? 'hybrid';
+    const denseProblem = this.denseUnavailableReason();
+    if (requested === 'dense' && denseProblem) {
+      throw new QuelleError(ErrorCode.ModeUnavailable, `Dense search is not available: ${denseProblem}. Use --mode lexical.`);
+    }
+    const mode: SearchMode = requested === 'hybrid' && denseProblem ? 'lexical' : requested;
+    const notice = mode !== requested ? `Answering in lexical mode: ${denseProblem}.` : null;
+    const depth = Math.max(CANDIDATE_DEPTH, k * 5);
+
+    const lexical = mode === 'dense' ? [] : this.index.lexical.search(question, depth);
+    let dense: VectorHit[] = [];
+    if (mode !== 'lexical') {
+      const vector = await this.embedder!.embedQuery(question, options.signal);
+      dense = this.index.vectors!.search(vector, depth);
+    }
+
+    const ranked: { label: number; score: number }[] =
+      mode === 'hybrid' ? fuseRankings([dense, lexical], this.options.rrfK ?? DEFAULT_RRF_K) : mode === 'dense' ? dense : lexical;
+
+    const hits: SearchHit[] = [];
+    const seenParagraphs = new Set<string>();
+    for (const { label, score } of ranked) {
+      const passage = this.index.passages[label];
+      if (!passage) continue;
+      // Parts of one split paragraph are one citation: the best-ranked part stands for it.
+      const key = `${passage.articleId}#${passage.paragraph}`;
+      if (seenParagraphs.has(key)) continue;
+      seenParagraphs.add(key);
+      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, options.excerptChars) });
+      if (hits.length === k) break;
+    }
+    return { hits, mode, notice, tookMs: performance.now() - started };
+  }
+}
