@@ -74,7 +74,17 @@ function splitRunOn(sentence: string, maxTokens: number): string[] {
       const cut = piece.lastIndexOf(' ');
       if (cut > maxChars / 2) piece = piece.slice(0, cut);
     }
-    if (estimateTokens(piece) > maxTokens) piece = piece.split(/\s+/).slice(0, maxTokens).join(' ');
+    if (estimateTokens(piece) > maxTokens) {
+      // Too many short words: end after the maxTokens-th word, keeping the original spacing so
+      // that `rest` below is cut at exactly the end of the piece (rejoining changed its length).
+      let end = 0;
+      let count = 0;
+      for (const word of piece.matchAll(/\S+/g)) {
+        if (++count > maxTokens) break;
+        end = word.index + word[0].length;
+      }
+      piece = piece.slice(0, end);
+    }
     pieces.push(piece.trim());
     rest = rest.slice(piece.length).trim();
   }

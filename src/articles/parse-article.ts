@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ErrorCode, QuelleError } from '../errors.ts';
 import type { Article } from './article.ts';
-import { parseDateLine } from './parse-date.ts';
+import { looksLikeDateLine, parseDateLine } from './parse-date.ts';
 
 /**
  * Parses the seed layout: an optional date line, an optional category line, a title line, then
@@ -50,23 +50,27 @@ export function parseArticle(file: string, text: string): Article {
   let date = front.date;
   let category = front.category;
 
-  // A Markdown `# Title` anywhere before the body names the title explicitly.
+  // A Markdown `# Title` before the body names the title explicitly; only date and category
+  // lines may precede it (a body paragraph before it means it is a section heading instead).
   const headingIndex = blocks.findIndex((block) => /^#\s+\S/.test(block));
-  if (title === null && headingIndex !== -1 && headingIndex <= 2) {
+  const isTitleHeading = headingIndex !== -1 && headingIndex <= 2 && !blocks.slice(0, headingIndex).some(looksLikeBodyText);
+  if (title === null && isTitleHeading) {
     const header = blocks.splice(0, headingIndex + 1);
     title = cleanInline(header.pop()!.replace(/^#\s+/, ''));
     for (const line of header) {
-      const asDate = parseDateLine(line);
-      if (asDate !== null) date ??= asDate;
+      if (looksLikeDateLine(line)) date ??= parseDateLine(line);
       else category ??= cleanInline(line);
     }
   } else if (title === null) {
-    const firstDate = blocks[0] === undefined ? null : parseDateLine(blocks[0]);
-    if (firstDate !== null) {
-      date ??= firstDate;
+    // A date line is consumed even when the day does not exist (31. Februar): no date, not a title.
+    if (blocks[0] !== undefined && looksLikeDateLine(blocks[0])) {
+      date ??= parseDateLine(blocks[0]);
       blocks.shift();
     }
-    if (blocks.length >= 3 && looksLikeCategory(blocks[0]!)) category ??= cleanInline(blocks.shift()!);
+    if (hasCategoryLine(blocks)) {
+      const line = blocks.shift()!;
+      category ??= cleanInline(line);
+    }
     const titleBlock = blocks.shift();
     if (titleBlock !== undefined) title = cleanInline(titleBlock.replace(/^#+\s+/, ''));
   }
@@ -109,9 +113,11 @@ function readFrontMatter(file: string, text: string): FrontMatter {
   const text_ = (value: unknown): string | null =>
     typeof value === 'string' && value.trim() !== '' ? cleanInline(value) : typeof value === 'number' ? String(value) : null;
   const rawDate = fields.date instanceof Date ? fields.date.toISOString().slice(0, 10) : text_(fields.date);
+  // A timestamp (`2025-09-05T10:00:00+02:00`) dates the article by its day as written.
+  const dayOf = (value: string): string => value.replace(/^(\d{4}-\d{2}-\d{2})[Tt ]\d{1,2}:\d{2}.*$/, '$1');
   return {
     title: text_(fields.title),
-    date: rawDate === null ? null : (parseDateLine(rawDate) ?? null),
+    date: rawDate === null ? null : (parseDateLine(dayOf(rawDate)) ?? null),
     category: text_(fields.category),
     url: text_(fields.url),
     rest: text.slice(match[0].length),
@@ -124,6 +130,23 @@ function splitBlocks(text: string): string[] {
     .split(/\n[ \t]*\n/)
     .map((block) => block.split('\n').map((line) => line.trimEnd()).join('\n').trim())
     .filter((block) => block !== '');
+}
+
+/**
+ * Whether the first block is a category line: a known category followed by at least a title, or
+ * another short line followed by a title and a body. A short line followed by body text is the
+ * title itself (`Merz in Paris` then `Friedrich Merz ist ….`).
+ */
+function hasCategoryLine(blocks: readonly string[]): boolean {
+  const [first, next] = blocks;
+  if (first === undefined || next === undefined || first.includes('\n')) return false;
+  if (KNOWN_CATEGORIES.has(cleanInline(first).toLowerCase())) return true;
+  return blocks.length >= 3 && looksLikeCategory(first) && !looksLikeBodyText(next);
+}
+
+/** Body text, not a title: several lines, or a sentence ending in a full stop (not an ellipsis). */
+function looksLikeBodyText(block: string): boolean {
+  return block.includes('\n') || /(?<!\.)\.[)"'»«“”‘’]*$/.test(block);
 }
 
 function looksLikeCategory(block: string): boolean {

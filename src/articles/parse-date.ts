@@ -35,6 +35,17 @@ export function parseDateLine(line: string): string | null {
   return null;
 }
 
+/**
+ * Whether a line has the shape of a date, whether or not that day exists: `31. Februar 2025` is
+ * a date line without a date, not a title.
+ */
+export function looksLikeDateLine(line: string): boolean {
+  const text = line.trim().replace(/\s+/g, ' ');
+  if (ISO.test(text) || DOTTED.test(text)) return true;
+  const month = DAY_MONTH_YEAR.exec(text)?.[2] ?? MONTH_DAY_YEAR.exec(text)?.[1];
+  return month !== undefined && monthNumber(month) !== 0;
+}
+
 function monthNumber(name: string): number {
   return MONTHS[name.toLowerCase()] ?? 0;
 }

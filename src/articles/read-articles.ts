@@ -47,7 +47,7 @@ export async function readArticles(dir: string, options: ReadArticlesOptions = {
     if (!ARTICLE_EXTENSIONS.has(path.extname(name).toLowerCase()) || name.startsWith('.')) continue;
     const result = await readArticleFile(dir, name, maxBytes);
     if ('reason' in result) {
-      if (result.reason !== 'not a regular file') skipped.push(result);
+      skipped.push(result);
       continue;
     }
     const earlier = seenIds.get(result.id);
@@ -65,9 +65,9 @@ async function readArticleFile(dir: string, name: string, maxBytes: number): Pro
   const file = path.join(dir, name);
   try {
     const info = await stat(file);
-    if (!info.isFile()) return { file: name, reason: 'not a regular file' };
+    if (!info.isFile()) return { file: name, reason: info.isDirectory() ? 'a folder, not an article file; rename or move it' : 'not a regular file' };
     if (info.size > maxBytes) {
-      return { file: name, reason: `too large (${(info.size / 1048576).toFixed(1)} MiB, limit ${(maxBytes / 1048576).toFixed(1)} MiB); split it into articles` };
+      return { file: name, reason: `too large (${formatSize(info.size)}, limit ${formatSize(maxBytes)}); split it into articles` };
     }
     const bytes = await readFile(file);
     return parseArticle(name, decodeArticleBytes(name, bytes));
@@ -75,4 +75,9 @@ async function readArticleFile(dir: string, name: string, maxBytes: number): Pro
     if (isQuelleError(error, ErrorCode.ArticleUnusable)) return { file: name, reason: error.message.slice(name.length + 2) };
     return { file: name, reason: `cannot be read: ${describeError(error)}` };
   }
+}
+
+/** Sizes below 1 MiB in bytes, so that a small limit does not read as `0.0 MiB`. */
+function formatSize(bytes: number): string {
+  return bytes < 1048576 ? `${bytes} bytes` : `${(bytes / 1048576).toFixed(1)} MiB`;
 }

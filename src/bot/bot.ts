@@ -1,0 +1,79 @@
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { BotConfig } from '../config.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { NO_MENTIONS } from './command.ts';
+import { commands } from './commands/index.ts';
+import { Cooldowns } from './cooldowns.ts';
+import { createInteractionRouter } from './interaction-router.ts';
+import { createMentionHandler } from './mention-handler.ts';
+import { redactSecrets, registerSecret } from './redact.ts';
+import { SearchService } from './search-service.ts';
+
+export interface Bot {
+  readonly client: Client;
+  readonly service: SearchService;
+  /** Loads the index and model, then logs in; resolves when the client is ready. */
+  start(): Promise<void>;
+  /** Disconnects, waits for a running reindex and frees the model. */
+  stop(): Promise<void>;
+}
+
+export interface CreateBotOptions {
+  readonly config: BotConfig;
+  readonly logger: Logger;
+  /** Extra client options (tests shorten waitGuildTimeout). */
+  readonly clientOptions?: Partial<ClientOptions>;
+}
+
+/** Wires the discord.js client to the search service and the command handlers. */
+export function createBot({ config, logger, clientOptions }: CreateBotOptions): Bot {
+  registerSecret(config.token);
+  const service = new SearchService(config, logger);
+  const cooldowns = new Cooldowns(config.cooldownSeconds);
+  const client = new Client({
+    // Mentions of the bot carry their content without the privileged MessageContent intent.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: NO_MENTIONS,
+    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    ...clientOptions,
+  });
+
+  const route = createInteractionRouter({ commands, service, config, logger, cooldowns });
+  const answerMention = createMentionHandler({ service, config, logger, cooldowns });
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.MessageCreate, (message) => void answerMention(message));
+  client.on(Events.Error, (error) => logger.error({ error: redactSecrets(describeError(error)) }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (_event, shard) => logger.warn({ shard }, 'Gateway disconnected'));
+  client.on(Events.ShardResume, (shard) => logger.info({ shard }, 'Gateway resumed'));
+
+  return {
+    client,
+    service,
+    async start() {
+      await service.start();
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      const retriever = service.current;
+      const manifest = retriever?.index.manifest;
+      logger.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          articles: manifest?.counts.articles ?? 0,
+          passages: manifest?.counts.passages ?? 0,
+          model: manifest?.model?.id ?? null,
+          mode: retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : 'unavailable',
+          ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
+          ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
+        },
+        'Quelle is ready',
+      );
+    },
+    async stop() {
+      await client.destroy();
+      await service.dispose();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
+import { describeError } from '../../errors.ts';
+import type { BuildProgress } from '../../index/build-index.ts';
+import type { IndexSummary } from '../../indexer/run-indexer.ts';
+import { EMBED_COLOR } from '../answer-embed.ts';
+import { NO_MENTIONS, type Command } from '../command.ts';
+import type { Messages } from '../messages.ts';
+import { isModerator } from '../permissions.ts';
+import { redactSecrets } from '../redact.ts';
+import { truncate } from '../safe-text.ts';
+import { isIndexLocked } from '../search-service.ts';
+
+/** Interaction tokens live 15 minutes; edits stop a minute before, then the summary goes to the channel. */
+const EDIT_WINDOW_MS = 14 * 60 * 1000;
+const PROGRESS_EVERY_MS = 2000;
+
+export const reindexCommand = {
+  data: new SlashCommandBuilder()
+    .setName('reindex')
+    .setNameLocalizations({ de: 'neuindizieren' })
+    .setDescription('Rebuild the search index from the article files (moderators)')
+    .setDescriptionLocalizations({ de: 'Suchindex aus den Artikeldateien neu aufbauen (Moderatoren)' })
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .toJSON(),
+
+  async execute(interaction, { service, config, logger, messages }) {
+    if (!isModerator(interaction, config.moderatorRoleIds)) {
+      logger.warn({ user: interaction.user.id }, 'Refused /reindex to a member without permission');
+      await interaction.reply({ content: messages.notAllowed, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (service.reindexRunning) {
+      await interaction.reply({ content: messages.reindexRunning, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const started = Date.now();
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const canEdit = (): boolean => Date.now() - started < EDIT_WINDOW_MS;
+
+    // Edits go out one after another, so a late progress edit never overwrites the summary.
+    let edits: Promise<unknown> = interaction.editReply({ content: messages.reindexStarted, allowedMentions: NO_MENTIONS });
+    const edit = (payload: { content?: string; embeds?: APIEmbed[] }): Promise<unknown> => {
+      edits = edits
+        .catch(() => {})
+        .then(() => interaction.editReply({ content: payload.content ?? '', embeds: payload.embeds ?? [], allowedMentions: NO_MENTIONS }))
+        .catch((error: unknown) => logger.warn({ error: redactSecrets(describeError(error)) }, 'Could not edit the /reindex reply'));
+      return edits;
+    };
+    let lastProgress = 0;
+    const onProgress = (progress: BuildProgress): void => {
+      const now = Date.now();
+      if (now - lastProgress < PROGRESS_EVERY_MS || !canEdit()) return;
+      lastProgress = now;
+      const seconds = Math.round((now - started) / 1000);
+      void edit({ content: messages.reindexProgress(messages.phases[progress.phase], progress.done, progress.total, seconds) });
+    };
+
+    let reply: { content?: string; embeds?: APIEmbed[] };
+    try {
+      const summary = await service.reindex(onProgress);
+      reply = { embeds: [summaryEmbed(summary, messages)] };
+    } catch (error) {
+      if (isIndexLocked(error)) {
+        reply = { content: messages.reindexRunning };
+      } else {
+        logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
+        reply = { content: truncate(messages.reindexFailed(redactSecrets(describeError(error))), 1900) };
+      }
+    }
+    if (canEdit()) {
+      await edit(reply);
+    } else if (interaction.channel?.isSendable()) {
+      await interaction.channel.send({ ...reply, allowedMentions: NO_MENTIONS });
+    }
+  },
+} satisfies Command;
+
+function summaryEmbed(summary: IndexSummary, messages: Messages): APIEmbed {
+  const t = messages.summary;
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? t.none : truncate(ids.join(', '), 1000));
+  const skipped = summary.skipped.length === 0 ? t.none : truncate(summary.skipped.map((s) => `${s.file}: ${s.reason}`).join('\n'), 1000);
+  return {
+    title: messages.reindexDone,
+    color: EMBED_COLOR,
+    fields: [
+      { name: t.articles, value: String(summary.articles), inline: true },
+      { name: t.passages, value: String(summary.passages), inline: true },
+      { name: t.time, value: `${summary.seconds.toFixed(1)} s`, inline: true },
+      { name: `${t.added} (${summary.added.length})`, value: list(summary.added) },
+      { name: `${t.changed} (${summary.changed.length})`, value: list(summary.changed) },
+      { name: `${t.removed} (${summary.removed.length})`, value: list(summary.removed) },
+      { name: `${t.skipped} (${summary.skipped.length})`, value: skipped },
+    ],
+    footer: { text: `${summary.mode}${summary.model ? ` · ${summary.model}` : ''}` },
+  };
+}

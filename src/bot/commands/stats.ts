@@ -1,0 +1,46 @@
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { EMBED_COLOR } from '../answer-embed.ts';
+import { NO_MENTIONS, type Command } from '../command.ts';
+import { truncate } from '../safe-text.ts';
+
+export const statsCommand = {
+  data: new SlashCommandBuilder()
+    .setName('stats')
+    .setNameLocalizations({ de: 'statistik' })
+    .setDescription('Index size, model, uptime and answer times')
+    .setDescriptionLocalizations({ de: 'Indexgröße, Modell, Laufzeit und Antwortzeiten' })
+    .setContexts(InteractionContextType.Guild)
+    .toJSON(),
+
+  async execute(interaction, { service, config, messages }) {
+    const t = messages.stats;
+    const retriever = service.current;
+    const manifest = retriever?.index.manifest;
+    const mode = retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : '–';
+    const last = service.lastReindexRecord?.finishedAt ?? (manifest ? new Date(manifest.createdAt) : null);
+    const median = service.stats.medianMs;
+    const fields = [
+      { name: t.articles, value: String(manifest?.counts.articles ?? 0), inline: true },
+      { name: t.passages, value: String(manifest?.counts.passages ?? 0), inline: true },
+      { name: t.mode, value: mode, inline: true },
+      { name: t.model, value: truncate(manifest?.model?.id ?? t.none, 1024), inline: true },
+      { name: t.lastReindex, value: last ? `<t:${Math.floor(last.getTime() / 1000)}:R>` : t.never, inline: true },
+      { name: t.uptime, value: formatUptime(Date.now() - service.startedAt.getTime()), inline: true },
+      { name: t.answered, value: String(service.stats.count), inline: true },
+      { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
+    ];
+    const problem = service.unavailableReason;
+    await interaction.reply({
+      embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: messages.indexUnavailable } : {}) }],
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+  },
+} satisfies Command;
+
+function formatUptime(ms: number): string {
+  const minutes = Math.floor(ms / 60000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  return days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}

@@ -1,0 +1,109 @@
+/**
+ * Everything the bot says, in German and English. The bot answers in the language of the
+ * user's Discord client: German for `de`, English otherwise.
+ */
+export type Language = 'de' | 'en';
+
+export function languageOf(locale: string | null | undefined): Language {
+  return locale?.toLowerCase().startsWith('de') ? 'de' : 'en';
+}
+
+const de = {
+  answerTitle: (question: string) => `Frage: ${question}`,
+  nothingRelevant: 'Dazu habe ich in den Artikeln nichts Passendes gefunden. Versuche es mit anderen Worten oder einer konkreteren Frage.',
+  footer: (mode: string, ms: number) => `Suche: ${mode} · ${ms} ms`,
+  lexicalNotice: 'Nur Wortsuche (kein Sprachmodell geladen).',
+  paragraph: 'Absatz',
+  questionTooShort: (min: number) => `Die Frage ist zu kurz: bitte mindestens ${min} Zeichen.`,
+  questionTooLong: (max: number) => `Die Frage ist zu lang: bitte höchstens ${max} Zeichen.`,
+  cooldown: (seconds: number) => `Bitte warte noch ${seconds} s bis zur nächsten Frage.`,
+  indexUnavailable: 'Der Suchindex ist gerade nicht verfügbar. Ein Moderator kann ihn mit /reindex neu aufbauen.',
+  internalError: (ref: string) => `Da ist etwas schiefgegangen. Bitte versuche es später noch einmal. (Ref: ${ref})`,
+  notAllowed: 'Nur Moderatoren (Server verwalten oder Moderatorenrolle) dürfen den Index neu aufbauen.',
+  reindexRunning: 'Der Index wird bereits neu aufgebaut. Bitte warte, bis dieser Lauf fertig ist.',
+  reindexStarted: 'Neuaufbau des Index gestartet …',
+  reindexProgress: (phase: string, done: number, total: number, seconds: number) => `Index wird aufgebaut: ${phase} ${done}/${total} (${seconds} s)`,
+  reindexDone: 'Index neu aufgebaut',
+  reindexFailed: (reason: string) => `Der Neuaufbau ist fehlgeschlagen; der bisherige Index bleibt in Betrieb.\n${reason}`,
+  phases: { chunk: 'Artikel lesen', embed: 'Absätze einbetten', insert: 'Vektorindex', lexical: 'Wortindex' },
+  summary: {
+    articles: 'Artikel',
+    passages: 'Absätze',
+    added: 'Neu',
+    changed: 'Geändert',
+    removed: 'Entfernt',
+    skipped: 'Übersprungen',
+    time: 'Dauer',
+    none: '–',
+  },
+  articlesTitle: (page: number, pages: number) => `Artikel im Index (Seite ${page}/${pages})`,
+  noArticles: 'Der Index enthält keine Artikel.',
+  pageOutOfRange: (pages: number) => `Diese Seite gibt es nicht; es gibt ${pages} Seite(n).`,
+  statsTitle: 'Quelle – Statistik',
+  stats: {
+    articles: 'Artikel',
+    passages: 'Absätze',
+    model: 'Modell',
+    mode: 'Suchmodus',
+    lastReindex: 'Letzter Neuaufbau',
+    uptime: 'Laufzeit',
+    answered: 'Beantwortete Fragen',
+    medianTime: 'Median Antwortzeit',
+    never: 'noch nie',
+    none: 'keins (Wortsuche)',
+  },
+  mentionHint: 'Stelle deine Frage direkt nach der Erwähnung, z. B. „@Quelle Wo traf sich die Koalition der Willigen?“',
+};
+
+const en: typeof de = {
+  answerTitle: (question) => `Question: ${question}`,
+  nothingRelevant: "I found nothing relevant to that in the articles. Try other words or a more specific question.",
+  footer: (mode, ms) => `Search: ${mode} · ${ms} ms`,
+  lexicalNotice: 'Word search only (no language model loaded).',
+  paragraph: 'paragraph',
+  questionTooShort: (min) => `That question is too short: please use at least ${min} characters.`,
+  questionTooLong: (max) => `That question is too long: please use at most ${max} characters.`,
+  cooldown: (seconds) => `Please wait ${seconds} s before asking again.`,
+  indexUnavailable: 'The search index is unavailable right now. A moderator can rebuild it with /reindex.',
+  internalError: (ref) => `Something went wrong. Please try again later. (Ref: ${ref})`,
+  notAllowed: 'Only moderators (Manage Server or a moderator role) may rebuild the index.',
+  reindexRunning: 'The index is already being rebuilt. Please wait for that run to finish.',
+  reindexStarted: 'Rebuilding the index …',
+  reindexProgress: (phase, done, total, seconds) => `Rebuilding the index: ${phase} ${done}/${total} (${seconds} s)`,
+  reindexDone: 'Index rebuilt',
+  reindexFailed: (reason) => `The rebuild failed; the previous index keeps serving.\n${reason}`,
+  phases: { chunk: 'reading articles', embed: 'embedding passages', insert: 'vector index', lexical: 'word index' },
+  summary: {
+    articles: 'Articles',
+    passages: 'Passages',
+    added: 'Added',
+    changed: 'Changed',
+    removed: 'Removed',
+    skipped: 'Skipped',
+    time: 'Time',
+    none: '–',
+  },
+  articlesTitle: (page, pages) => `Indexed articles (page ${page}/${pages})`,
+  noArticles: 'The index holds no articles.',
+  pageOutOfRange: (pages) => `There is no such page; there are ${pages} page(s).`,
+  statsTitle: 'Quelle – statistics',
+  stats: {
+    articles: 'Articles',
+    passages: 'Passages',
+    model: 'Model',
+    mode: 'Search mode',
+    lastReindex: 'Last reindex',
+    uptime: 'Uptime',
+    answered: 'Questions answered',
+    medianTime: 'Median answer time',
+    never: 'never',
+    none: 'none (word search)',
+  },
+  mentionHint: 'Ask your question right after the mention, e.g. "@Quelle Where did the coalition of the willing meet?"',
+};
+
+export type Messages = typeof de;
+
+export function messagesFor(language: Language): Messages {
+  return language === 'de' ? de : en;
+}

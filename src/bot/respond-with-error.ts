@@ -1,0 +1,25 @@
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { NO_MENTIONS } from './command.ts';
+
+/**
+ * Tells the user that something failed, privately, whatever state the interaction is in:
+ * never "The application did not respond". A public deferral is deleted and replaced by an
+ * ephemeral follow-up, so the error is not shown to the channel.
+ */
+export async function respondWithError(interaction: RepliableInteraction, content: string): Promise<void> {
+  const payload = { content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.reply(payload);
+    return;
+  }
+  if (interaction.deferred && !interaction.replied && !interaction.ephemeral) {
+    await interaction.deleteReply().catch(() => {});
+    await interaction.followUp(payload);
+    return;
+  }
+  if (interaction.deferred && !interaction.replied) {
+    await interaction.editReply({ content, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  await interaction.followUp(payload);
+}

@@ -1,0 +1,134 @@
+import { performance } from 'node:perf_hooks';
+import type { CoreConfig } from '../config.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { openEmbedder } from '../embedding/open-embedder.ts';
+import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
+import type { BuildProgress } from '../index/build-index.ts';
+import { runIndexer, type IndexSummary } from '../indexer/run-indexer.ts';
+import type { Logger } from '../logger.ts';
+import { openRetriever, retrieverFor } from '../retrieval/open-retriever.ts';
+import type { Retriever, SearchResponse } from '../retrieval/retriever.ts';
+import { AnswerStats } from './answer-stats.ts';
+
+export interface ReindexRecord {
+  readonly finishedAt: Date;
+  readonly summary: IndexSummary;
+}
+
+/**
+ * What the bot searches with: the loaded index and model, swapped atomically after a reindex.
+ * Questions keep being answered from the old index while a new one is built; a failed
+ * reindex leaves the old one serving.
+ */
+export class SearchService {
+  private retriever: Retriever | null = null;
+  private embedder: Embedder | null = null;
+  private embedderProblem: string | null = null;
+  private indexProblem: string | null = 'the index has not been loaded yet';
+  private running: Promise<IndexSummary> | null = null;
+  private lastReindex: ReindexRecord | null = null;
+  readonly stats = new AnswerStats();
+  readonly startedAt = new Date();
+
+  constructor(
+    private readonly config: CoreConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads the model (unless lexical) and the index; a missing index is reported, not thrown. */
+  async start(): Promise<void> {
+    if (this.config.mode !== 'lexical') {
+      const opened = await openEmbedder(this.config.model);
+      this.embedder = opened.embedder;
+      this.embedderProblem = opened.unavailableReason;
+      if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
+    }
+    try {
+      this.retriever = await openRetriever({
+        indexDir: this.config.indexDir,
+        modelSettings: this.config.model,
+        mode: this.config.mode,
+        embedder: this.embedder,
+      });
+      this.indexProblem = null;
+    } catch (error) {
+      this.indexProblem = describeError(error);
+      this.logger.error({ reason: this.indexProblem }, 'The index is unavailable; /ask will say so until a moderator runs /reindex');
+    }
+  }
+
+  get current(): Retriever | null {
+    return this.retriever;
+  }
+
+  get unavailableReason(): string | null {
+    return this.indexProblem;
+  }
+
+  get modelProblem(): string | null {
+    return this.embedderProblem;
+  }
+
+  get reindexRunning(): boolean {
+    return this.running !== null;
+  }
+
+  get lastReindexRecord(): ReindexRecord | null {
+    return this.lastReindex;
+  }
+
+  /** Answers a question from the current index; a UserError when there is none. */
+  async ask(question: string, k: number, signal?: AbortSignal): Promise<SearchResponse> {
+    const retriever = this.retriever;
+    if (!retriever) throw new UserError(ErrorCode.IndexMissing, 'index unavailable');
+    const started = performance.now();
+    const response = await retriever.search(question, { k, mode: this.config.mode, ...(signal ? { signal } : {}) });
+    this.stats.record(performance.now() - started);
+    return response;
+  }
+
+  /**
+   * Rebuilds the index in the background of the event loop and swaps it in when it is saved.
+   * Throws INDEX_LOCKED when a reindex is already running.
+   */
+  reindex(onProgress?: (progress: BuildProgress) => void, signal?: AbortSignal): Promise<IndexSummary> {
+    if (this.running) throw new UserError(ErrorCode.IndexLocked, 'reindex already running');
+    this.running = this.runReindex(onProgress, signal).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runReindex(onProgress?: (progress: BuildProgress) => void, signal?: AbortSignal): Promise<IndexSummary> {
+    const mode = this.config.mode === 'lexical' || !this.embedder ? 'lexical' : 'hybrid';
+    const { summary, index } = await runIndexer({
+      seedsDir: this.config.seedsDir,
+      indexDir: this.config.indexDir,
+      mode,
+      modelSettings: this.config.model,
+      embedder: this.embedder,
+      logger: this.logger,
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    this.retriever = await retrieverFor(index, { mode: this.config.mode, modelSettings: this.config.model, embedder: this.embedder });
+    this.indexProblem = null;
+    this.lastReindex = { finishedAt: new Date(), summary };
+    this.logger.info({ articles: summary.articles, passages: summary.passages, seconds: summary.seconds }, 'Reindex finished; new index serving');
+    return summary;
+  }
+
+  /** Waits for a running reindex (used at shutdown), ignoring its outcome. */
+  async settle(): Promise<void> {
+    await this.running?.catch(() => {});
+  }
+
+  async dispose(): Promise<void> {
+    await this.settle();
+    await this.embedder?.dispose().catch(() => {});
+  }
+}
+
+export function isIndexLocked(error: unknown): boolean {
+  return error instanceof QuelleError && error.code === ErrorCode.IndexLocked;
+}
