@@ -107,6 +107,8 @@ export class SearchService {
       mode,
       modelSettings: this.config.model,
       embedder: this.embedder,
+      // Reuse the serving index's vectors; when none serves, the indexer reads what is on disk.
+      ...(this.retriever ? { previous: this.retriever.index } : {}),
       logger: this.logger,
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),

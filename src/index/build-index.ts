@@ -114,13 +114,15 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
     vectors = VectorIndex.create(embedder.dimension, passages.length, options.hnsw ?? DEFAULT_HNSW);
     for (const [label, passage] of passages.entries()) {
       options.signal?.throwIfAborted();
+      // Inserting is synchronous native work; yield now and then so a bot stays responsive.
+      if (label % 500 === 499) await yieldToEventLoop();
       vectors.add(freshByLabel.get(label) ?? reusable.get(passage.hash)!(), label);
       if ((label + 1) % 1000 === 0 || label + 1 === passages.length) report({ phase: 'insert', done: label + 1, total: passages.length });
     }
     insertSeconds = lap();
   }
 
-  const lexical = LexicalIndex.build(passages);
+  const lexical = await LexicalIndex.buildAsync(passages);
   report({ phase: 'lexical', done: passages.length, total: passages.length });
   const lexicalSeconds = lap();
 
@@ -141,6 +143,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
     embeddedPassages,
     timings: { chunkSeconds, embedSeconds, insertSeconds, lexicalSeconds },
   };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function compareArticles(articles: readonly Article[], before: Readonly<Record<string, string>>): BuildChanges {

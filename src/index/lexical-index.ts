@@ -43,6 +43,16 @@ export class LexicalIndex {
     return new LexicalIndex(engine);
   }
 
+  /**
+   * Builds in chunks that yield to the event loop, so that a bot reindexing in the background
+   * keeps answering interactions within Discord's 3-second deadline.
+   */
+  static async buildAsync(passages: readonly Passage[]): Promise<LexicalIndex> {
+    const engine = new MiniSearch<LexicalDocument>(INDEX_OPTIONS);
+    await engine.addAllAsync(passages.map((passage, label) => toDocument(passage, label)), { chunkSize: 200 });
+    return new LexicalIndex(engine);
+  }
+
   static fromJSON(json: string): LexicalIndex {
     return new LexicalIndex(MiniSearch.loadJSON<LexicalDocument>(json, INDEX_OPTIONS));
   }

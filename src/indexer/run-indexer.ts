@@ -22,6 +22,8 @@ export interface RunIndexerOptions {
   /** Ignore the previous index: re-embed everything. */
   readonly rebuild?: boolean;
   readonly modelSettings: ModelSettings;
+  /** The index now serving (the bot's), instead of loading it again from disk; null to ignore it. */
+  readonly previous?: SearchIndex | null;
   /** An already loaded model (the bot's); otherwise one is loaded for this run. */
   readonly embedder?: Embedder | null;
   readonly hnsw?: HnswParameters;
@@ -76,7 +78,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       );
     }
 
-    const previous = options.rebuild ? null : await loadPrevious(options.indexDir, logger);
+    const previous = options.rebuild ? null : options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, logger);
 
     let mode = options.mode;
     let notice: string | null = null;

@@ -1,0 +1,195 @@
+/**
+ * A local Discord twin (REST API v10 + gateway on 127.0.0.1) for end-to-end tests with the real
+ * discord.js client. Protocol notes: /work/shared/docs/discord-twin.md.
+ *
+ *   const twin = await startDiscordTwin({ interactionDeadlineMs?, tokenLifetimeMs?, botPermissions?, ... });
+ *   const client = new Client({ intents, rest: { api: twin.apiUrl }, waitGuildTimeout: 100 });
+ *   await client.login(twin.token);                       // then wait for 'clientReady'
+ *
+ *   twin.ids                    { applicationId, guildId, channelId, botUserId, ownerId, userId }
+ *   twin.addRole({ name, permissions })                  → TwinRole
+ *   twin.addMember({ username, roles, permissions })     → { id, username, roles, permissions }
+ *   await twin.sendCommand({ name, options, user, locale, permissions })   → InteractionHandle
+ *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
+ *       handle.callbacks / original() / followups / state
+ *       handle.waitForCallback() / waitForEdit(pred) / waitForFinal() / waitForFollowup(pred)
+ *   await twin.sendMessage({ content, user, mentions, replyTo })            → UserMessageHandle
+ *       handle.waitForReply(pred); twin.channelMessages(); twin.waitForChannelMessage(pred)
+ *   twin.commands(guildId?)     registered commands (global / guild)
+ *   twin.requests               every REST request { method, path, query, body, status, at, injected }
+ *   twin.violations             every rule the bot broke (also answered with Discord's error):
+ *                               3 s / double ack / 15 min token, message limits (50035), empty
+ *                               message, missing permissions, unknown route, bad token, ...
+ *   TwinMessage.wouldPing       whether a message (any version) would notify someone
+ *   twin.failNext({ method?, pathPattern, status: 429|500|502|503, retryAfter?, times? })
+ *   twin.dropGateway()          kill the socket (1006) → the client resumes
+ *   twin.invalidateSession()    answer the next RESUME with op 9 d:false → the client re-identifies
+ *   await twin.waitForGatewayConnected()
+ *   await twin.close()          after client.destroy()
+ *
+ * Tests should end with `expect(twin.violations).toEqual([])`.
+ */
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GatewayServer } from './gateway.js';
+import { isObject } from './limits.js';
+import { computePings } from './mentions.js';
+import { interactionRoutes, sendCommand, sendComponent } from './interactions.js';
+import { apiGuildCreate, apiMember, apiReady, apiRole, gatewayMessage } from './payloads.js';
+import { createRestHandler, type TwinContext } from './rest.js';
+import { coreRoutes } from './routes.js';
+import { snowflake } from './snowflake.js';
+import { Intent, TwinState } from './state.js';
+import type {
+  DiscordTwin,
+  SendMessageOptions,
+  TwinMember,
+  TwinMemberInfo,
+  TwinMessage,
+  TwinOptions,
+  UserMessageHandle,
+} from './types.js';
+
+export type * from './types.js';
+
+const DEFAULT_WAIT_MS = 5000;
+
+export async function startDiscordTwin(options: TwinOptions = {}): Promise<DiscordTwin> {
+  const state = new TwinState(options);
+  const gateway = new GatewayServer({
+    token: state.options.token,
+    heartbeatIntervalMs: state.options.heartbeatIntervalMs,
+    ready: (sessionId, resumeUrl) => apiReady(state, sessionId, resumeUrl),
+    // Without the GUILDS intent Discord sends no GUILD_CREATE.
+    guildCreates: (session) => ((session.intents & Intent.Guilds) !== 0 ? [apiGuildCreate(state)] : []),
+    guildMembers: (request) => {
+      const ids = Array.isArray(request.user_ids) ? request.user_ids.map(String) : typeof request.user_ids === 'string' ? [request.user_ids] : undefined;
+      const query = typeof request.query === 'string' ? request.query.toLowerCase() : '';
+      const members = [...state.members.values()].filter((m) =>
+        ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(query));
+      return {
+        guild_id: state.ids.guildId,
+        members: members.map((m) => apiMember(m)),
+        chunk_index: 0,
+        chunk_count: 1,
+        ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+      };
+    },
+    changed: () => state.changes.notify(),
+  });
+  const ctx: TwinContext = { state, gateway, urls: { api: '', gateway: '' } };
+  const server = createServer(createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx)]));
+  server.on('upgrade', (request, socket, head: Buffer) => gateway.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  ctx.urls.api = `http://127.0.0.1:${port}/api`;
+  // No trailing slash or query: @discordjs/ws appends `?v=10&encoding=json`.
+  ctx.urls.gateway = `ws://127.0.0.1:${port}/gateway`;
+  gateway.setUrl(ctx.urls.gateway);
+
+  const memberInfo = (member: TwinMember): TwinMemberInfo => ({
+    id: member.user.id,
+    username: member.user.username,
+    roles: [...member.roles],
+    permissions: state.permissionsOf(member.user.id).toString(),
+  });
+
+  const isBotMessage = (m: TwinMessage) => m.authorId === state.ids.botUserId && !m.deleted;
+
+  function sendMessage(input: SendMessageOptions): UserMessageHandle {
+    const channelId = input.channelId ?? state.ids.channelId;
+    if (!state.channels.has(channelId)) throw new Error(`discord twin: no channel ${channelId}`);
+    const author = state.members.get(input.user ?? state.ids.userId);
+    if (!author) throw new Error(`discord twin: no member ${String(input.user)}; create one with twin.addMember()`);
+    if (!gateway.hasSession) throw new Error('discord twin: no gateway session — log the client in and wait for clientReady first');
+    const referenced = input.replyTo === undefined ? undefined : state.message(input.replyTo);
+    if (input.replyTo !== undefined && !referenced) throw new Error(`discord twin: no message ${input.replyTo} to reply to`);
+    let content = input.content;
+    for (const id of [...(input.mentions ?? [])].reverse()) {
+      if (!content.includes(`<@${id}>`) && !content.includes(`<@!${id}>`)) content = `<@${id}> ${content}`;
+    }
+    const { pings } = computePings({
+      content, embeds: [], allowedMentions: undefined, repliedUserId: referenced?.authorId, authorId: author.user.id, ephemeral: false,
+    });
+    // A reply that pings its target lists the target in `mentions`, like Discord.
+    if (pings.repliedUser && referenced && !pings.users.includes(referenced.authorId)) pings.users.push(referenced.authorId);
+    const message: TwinMessage = {
+      id: snowflake(), channelId, guildId: state.ids.guildId, authorId: author.user.id, source: 'user', content,
+      embeds: [], components: [], attachments: [], flags: 0, ephemeral: false, loading: false, allowedMentions: undefined,
+      pings, wouldPing: false, referencedMessageId: referenced?.id, reactions: [], createdAt: Date.now(), editedAt: null,
+      edits: 0, deleted: false,
+    };
+    state.messages.push(message);
+    const payload = gatewayMessage(state, message);
+    const mentionsBot = pings.users.includes(state.ids.botUserId);
+    // Without MESSAGE_CONTENT Discord blanks content unless the bot is mentioned.
+    const redacted = { ...payload, content: '', embeds: [], attachments: [], components: [] };
+    const delivered =
+      gateway.dispatch('MESSAGE_CREATE', payload, {
+        intent: Intent.GuildMessages,
+        shape: (session) => ((session.intents & Intent.MessageContent) !== 0 || mentionsBot ? payload : redacted),
+      }) > 0;
+    state.changes.notify();
+    return {
+      message,
+      delivered,
+      waitForReply: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
+        state.changes.waitFor(
+          () => state.messages.slice(state.messages.indexOf(message) + 1).find((m) => isBotMessage(m) && m.channelId === channelId && predicate(m)),
+          timeoutMs,
+          () => `a bot reply to "${content.slice(0, 80)}"${delivered ? '' : ' (never delivered: no gateway session with the GUILD_MESSAGES intent)'}`,
+        ),
+    };
+  }
+
+  return {
+    apiUrl: ctx.urls.api,
+    gatewayUrl: ctx.urls.gateway,
+    token: state.options.token,
+    ids: state.ids,
+    requests: state.requests,
+    violations: state.violations,
+    interactions: state.interactions,
+    gatewayLog: gateway.log,
+    addMember: (input = {}) => {
+      const member = state.addMember(input);
+      gateway.dispatch('GUILD_MEMBER_ADD', { ...apiMember(member), guild_id: state.ids.guildId }, { intent: Intent.GuildMembers });
+      return memberInfo(member);
+    },
+    addRole: (input) => {
+      const role = state.addRole(input);
+      gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: state.ids.guildId, role: apiRole(role) }, { intent: Intent.Guilds });
+      return role;
+    },
+    sendCommand: async (input) => sendCommand(ctx, input),
+    sendComponent: async (input) => sendComponent(ctx, input),
+    sendMessage: async (input) => sendMessage(input),
+    channelMessages: (channelId = state.ids.channelId) => state.messages.filter((m) => m.channelId === channelId),
+    waitForChannelMessage: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
+      state.changes.waitFor(
+        () => state.messages.find((m) => isBotMessage(m) && predicate(m)),
+        timeoutMs,
+        () => 'a matching bot message',
+      ),
+    commands: (guildId) => (guildId === undefined ? state.globalCommands : (state.guildCommands.get(guildId) ?? [])),
+    failNext: (rule) => {
+      if (!isObject(rule) || !(rule.pathPattern instanceof RegExp)) throw new Error('discord twin: failNext needs a pathPattern RegExp');
+      state.faults.push({ rule, remaining: rule.times ?? 1 });
+    },
+    dropGateway: () => gateway.drop(),
+    invalidateSession: () => gateway.invalidateSession(),
+    waitForGatewayConnected: async (timeoutMs = DEFAULT_WAIT_MS) => {
+      await state.changes.waitFor(() => (gateway.connected ? true : undefined), timeoutMs, () => 'a connected gateway session');
+    },
+    close: async () => {
+      state.changes.close();
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
