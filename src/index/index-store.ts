@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
@@ -189,9 +189,15 @@ export async function lockIndex(root: string): Promise<IndexLock> {
   const lockPath = path.join(root, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await open(lockPath, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
+      // Write the pid first and link it into place: the lock never exists without its pid, so
+      // a racing build cannot mistake a lock being written for a stale one.
+      const claim = `${lockPath}.${process.pid}.${randomBytes(3).toString('hex')}`;
+      await writeFile(claim, `${process.pid}\n`);
+      try {
+        await link(claim, lockPath);
+      } finally {
+        await rm(claim, { force: true });
+      }
       const current = await currentGeneration(root).catch(() => null);
       await removeStaleGenerations(root, current ?? '');
       let released = false;

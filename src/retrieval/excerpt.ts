@@ -45,24 +45,28 @@ export function makeExcerpt(text: string, question: string, maxChars = DEFAULT_E
   const sentences = splitSentences(text);
   if (sentences.length === 0) return { before: '', match: truncate(text, maxChars), after: '' };
   const index = bestSentenceIndex(sentences, question);
-  const match = truncate(sentences[index]!, maxChars);
-  // Reserve room for the two ellipses that may mark cuts.
-  let budget = maxChars - match.length - 4;
+  // A match cut to fit must still leave room for the ellipses that mark the sentences left out.
+  const cuts = (index > 0 ? 2 : 0) + (index < sentences.length - 1 ? 2 : 0);
+  const match = truncate(sentences[index]!, Math.max(1, maxChars - cuts));
+  // Room left for neighbours; the ellipsis reserved for a side is freed once that side is complete.
+  let budget = maxChars - match.length - cuts;
   let first = index;
   let last = index;
   // Grow alternately after and before the match, so the context stays balanced.
   for (let grew = true; grew; ) {
     grew = false;
     const next = sentences[last + 1];
-    if (next !== undefined && next.length + 1 <= budget) {
+    const nextFrees = last + 2 === sentences.length ? 2 : 0;
+    if (next !== undefined && next.length + 1 <= budget + nextFrees) {
       last++;
-      budget -= next.length + 1;
+      budget -= next.length + 1 - nextFrees;
       grew = true;
     }
     const previous = sentences[first - 1];
-    if (previous !== undefined && previous.length + 1 <= budget) {
+    const previousFrees = first === 1 ? 2 : 0;
+    if (previous !== undefined && previous.length + 1 <= budget + previousFrees) {
       first--;
-      budget -= previous.length + 1;
+      budget -= previous.length + 1 - previousFrees;
       grew = true;
     }
   }

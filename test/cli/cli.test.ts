@@ -1,0 +1,142 @@
+/**
+ * Smoke tests of the CLI commands as users run them (`npm run --silent index|ask|eval -- …`):
+ * real child processes from the project root, temp index folders only, the fixture model.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copySeed, FIXTURE_MODEL_ID, KOALITION_QUESTION, runCliCommand, SEED_ID, SEED_TITLE, useTempDirs } from '../helpers/index-fixtures.ts';
+
+const tempDir = useTempDirs('quelle-cli-');
+let seedsDir: string;
+
+beforeAll(async () => {
+  seedsDir = await copySeed(await tempDir('seeds-'));
+});
+
+const RESULT_KEYS = ['article', 'category', 'date', 'excerpt', 'paragraph', 'rank', 'score', 'text', 'title'];
+
+describe('lexical index and ask', () => {
+  let indexDir: string;
+
+  beforeAll(async () => {
+    indexDir = await tempDir('lexical-');
+  });
+
+  it('index --mode lexical prints the summary and exits 0', async () => {
+    const { code, stdout, stderr } = await runCliCommand('index', ['--mode', 'lexical', '--seeds', seedsDir, '--index', indexDir]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^Indexed 1 articles \(4 passages\) in /);
+    expect(stdout).toContain(`mode lexical; index in ${indexDir}`);
+    expect(stdout).toContain('added 1, changed 0, removed 0, unchanged 0, skipped 0; embedded 0 passages');
+  });
+
+  it('ask --json prints exactly one JSON document with ¶2 of the seed first and every documented key', async () => {
+    const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'lexical', '--json', '--index', indexDir]);
+    expect(code, stderr).toBe(0);
+    expect(stdout.endsWith('\n')).toBe(true);
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    const output = JSON.parse(stdout) as { results: Record<string, unknown>[]; mode: string; notice: string | null; took_ms: number };
+    expect(Object.keys(output).sort()).toEqual(['mode', 'notice', 'results', 'took_ms']);
+    expect(output.mode).toBe('lexical');
+    expect(output.notice).toBeNull();
+    expect(typeof output.took_ms).toBe('number');
+    const [first] = output.results;
+    expect(Object.keys(first!).sort()).toEqual(RESULT_KEYS);
+    expect(first).toMatchObject({ rank: 1, article: SEED_ID, paragraph: 2, title: SEED_TITLE, date: '2025-09-05', category: 'Politik' });
+    expect(first!.excerpt).toMatch(/\*\*Bereits im Vorfeld .*"Koalition der Willigen" in Paris .*\*\*/);
+    expect(first!.text).toMatch(/^Bereits im Vorfeld/);
+  });
+
+  it('ask prints readable results with the title and ¶2', async () => {
+    const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'lexical', '--k', '3', '--index', indexDir]);
+    expect(code, stderr).toBe(0);
+    const [firstLine, excerptLine] = stdout.split('\n');
+    expect(firstLine).toMatch(/^1\. \[\d+\.\d{4}\] /);
+    expect(firstLine).toContain(SEED_TITLE);
+    expect(firstLine).toContain('¶2');
+    expect(excerptLine).toContain('**Bereits im Vorfeld');
+    expect(stdout).toMatch(/\(lexical, [\d.]+ ms\)\n$/);
+  });
+
+  it('ask --mode hybrid on a lexical index answers lexically and notes why on stderr', async () => {
+    const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'hybrid', '--json', '--index', indexDir]);
+    expect(code, stderr).toBe(0);
+    const output = JSON.parse(stdout) as { results: { paragraph: number }[]; mode: string; notice: string };
+    expect(output.mode).toBe('lexical');
+    expect(output.notice).toMatch(/built in lexical mode/);
+    expect(stderr).toContain(`note: ${output.notice}`);
+    expect(output.results[0]!.paragraph).toBe(2);
+  });
+});
+
+describe('hybrid index and ask with the fixture model', () => {
+  it('index builds a hybrid index, ask --mode hybrid finds ¶2', async () => {
+    const indexDir = await tempDir('hybrid-');
+    const built = await runCliCommand('index', ['--seeds', seedsDir, '--index', indexDir, '--json']);
+    expect(built.code, built.stderr).toBe(0);
+    const summary = JSON.parse(built.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ mode: 'hybrid', model: FIXTURE_MODEL_ID, notice: null, articles: 1, passages: 4, embeddedPassages: 4 });
+
+    const asked = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'hybrid', '--json', '--index', indexDir]);
+    expect(asked.code, asked.stderr).toBe(0);
+    const output = JSON.parse(asked.stdout) as { results: { article: string; paragraph: number; score: number }[]; mode: string; notice: string | null };
+    expect(output.mode).toBe('hybrid');
+    expect(output.notice).toBeNull();
+    expect(output.results[0]).toMatchObject({ article: SEED_ID, paragraph: 2 });
+    expect(output.results).toHaveLength(4);
+  });
+
+  it('index in hybrid mode with a missing model directory falls back to lexical and says why', async () => {
+    const indexDir = await tempDir('fallback-');
+    const missing = path.join(indexDir, 'no-such-model');
+    const { code, stdout, stderr } = await runCliCommand('index', ['--seeds', seedsDir, '--index', indexDir, '--mode', 'hybrid'], { EMBEDDING_MODEL_DIR: missing });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('mode lexical;');
+    expect(stdout).toContain(`note: Building a lexical index only: Cannot load the embedding model from ${missing}`);
+    expect(stdout).toMatch(/Fix EMBEDDING_MODEL_DIR, or use lexical mode/);
+    expect(stderr).toContain(`warning: Building a lexical index only: Cannot load the embedding model from ${missing}`);
+  });
+});
+
+describe('errors', () => {
+  it.concurrent('an unknown flag exits 2 with the usage on stderr and nothing on stdout', async () => {
+    const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--bogus']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("Unknown option '--bogus'");
+    expect(stderr).toContain('Usage: npm run ask -- "question"');
+  });
+
+  it.concurrent('ask on a missing index exits 1 and tells to run npm run index', async () => {
+    const indexDir = path.join(await tempDir('missing-'), 'index');
+    const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'lexical', '--index', indexDir]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`error: No index in ${indexDir}. Build one with \`npm run index\``);
+  });
+
+  it.concurrent('index --seeds /nonexistent exits 1 with a clear message', async () => {
+    const indexDir = await tempDir('no-seeds-');
+    const { code, stdout, stderr } = await runCliCommand('index', ['--seeds', '/nonexistent', '--mode', 'lexical', '--index', indexDir]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^error: Cannot read the seeds folder \/nonexistent \(ENOENT.*\)\. Create it .* or pass --seeds DIR\.\n$/);
+  });
+
+  it.concurrent('eval with a malformed questions file exits 2 naming the line', async () => {
+    const dir = await tempDir('eval-');
+    const questions = path.join(dir, 'questions.jsonl');
+    await writeFile(questions, `{"question": "${KOALITION_QUESTION}", "article": "${SEED_ID}", "paragraph": 2}\n{"question": "kaputt"\n`);
+    const broken = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe('');
+    expect(broken.stderr).toContain(`${questions}:2 is not valid JSON.`);
+
+    await writeFile(questions, `{"question": "${KOALITION_QUESTION}", "article": "${SEED_ID}", "paragraph": 2}\n\n{"question": "Wo?", "article": "${SEED_ID}", "paragraph": 0}\n`);
+    const invalid = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--json']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toBe('');
+    expect(invalid.stderr).toContain(`${questions}:3 needs {"question": text, "article": text, "paragraph": number ≥ 1}.`);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Retrieval over real indexes built with the fixture model: ranking of the seed article in every
+ * mode, one citation per paragraph, k, and the fallbacks with their explanations.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Embedder } from '../../src/embedding/embedder.ts';
+import { ErrorCode, QuelleError } from '../../src/errors.ts';
+import type { SearchIndex } from '../../src/index/search-index.ts';
+import { runIndexer } from '../../src/indexer/run-indexer.ts';
+import { DEFAULT_RRF_K } from '../../src/retrieval/fuse-rankings.ts';
+import { openRetriever, retrieverFor } from '../../src/retrieval/open-retriever.ts';
+import { Retriever, SEARCH_MODES, type SearchResponse } from '../../src/retrieval/retriever.ts';
+import {
+  copySeed,
+  countingEmbedder,
+  FIXTURE_MODEL_ID,
+  fixtureModelSettings,
+  KOALITION_QUESTION,
+  loadFixtureEmbedder,
+  missingModelSettings,
+  SEED_ID,
+  SEED_TITLE,
+  useTempDirs,
+  writeArticle,
+} from '../helpers/index-fixtures.ts';
+
+const tempDir = useTempDirs('quelle-retrieval-');
+const FIRST_SENTENCE_OF_P2 =
+  'Bereits im Vorfeld hatten sich westliche Staaten im Rahmen eines Treffens der sogenannten "Koalition der Willigen" in Paris mit der Frage der Sicherheitsgarantien für die Ukraine auseinandergesetzt.';
+
+let embedder: Embedder;
+let seedHybridDir: string;
+let seedHybrid: SearchIndex;
+let seedLexical: SearchIndex;
+
+beforeAll(async () => {
+  embedder = await loadFixtureEmbedder();
+  const seeds = await copySeed(await tempDir('seeds-'));
+  seedHybridDir = await tempDir('seed-hybrid-');
+  seedHybrid = (await runIndexer({ seedsDir: seeds, indexDir: seedHybridDir, mode: 'hybrid', modelSettings: fixtureModelSettings, embedder })).index;
+  seedLexical = (await runIndexer({ seedsDir: seeds, indexDir: await tempDir('seed-lexical-'), mode: 'lexical', modelSettings: fixtureModelSettings })).index;
+});
+
+const paragraphKeys = (response: SearchResponse): string[] => response.hits.map((hit) => `${hit.passage.articleId}#${hit.passage.paragraph}`);
+
+describe('the seed article and the Koalition question', () => {
+  it.each(SEARCH_MODES)('%s mode ranks paragraph 2 first, with its best sentence as the match', async (mode) => {
+    const retriever = new Retriever(seedHybrid, embedder);
+    const response = await retriever.search(KOALITION_QUESTION, { mode });
+    expect(response.mode).toBe(mode);
+    expect(response.notice).toBeNull();
+    const [top] = response.hits;
+    expect(top?.rank).toBe(1);
+    expect(top?.passage.articleId).toBe(SEED_ID);
+    expect(top?.passage.paragraph).toBe(2);
+    expect(top?.passage.title).toBe(SEED_TITLE);
+    expect(top?.excerpt.match).toBe(FIRST_SENTENCE_OF_P2);
+    expect(response.hits.map((hit) => hit.rank)).toEqual(response.hits.map((_, i) => i + 1));
+  });
+
+  it('hybrid scores are RRF sums: ¶2 is first on both sides, so 2/(k+1)', async () => {
+    const response = await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'hybrid' });
+    expect(response.hits[0]!.score).toBeCloseTo(2 / (DEFAULT_RRF_K + 1), 12);
+    // Every paragraph is returned (the dense side ranks them all), best first.
+    expect(response.hits).toHaveLength(4);
+    const scores = response.hits.map((hit) => hit.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('dense mode (tiny bag-of-word-pieces model) puts ¶2 clearly ahead, with cosine scores', async () => {
+    const response = await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'dense' });
+    const scores = response.hits.map((hit) => hit.score);
+    expect(scores.every((s) => s >= -1 && s <= 1)).toBe(true);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(scores[0]! - scores[1]!).toBeGreaterThan(0.1);
+  });
+
+  it('lexical mode returns only paragraphs that share a term with the question', async () => {
+    const response = await new Retriever(seedLexical, null).search(KOALITION_QUESTION, { mode: 'lexical' });
+    expect(paragraphKeys(response)).toEqual([`${SEED_ID}#2`]);
+    expect(response.hits[0]!.score).toBeGreaterThan(0);
+  });
+});
+
+describe('split paragraphs and k', () => {
+  let index: SearchIndex;
+  const longParagraph = Array.from(
+    { length: 14 },
+    (_, i) =>
+      `In der Sitzung Nummer ${i + 1} beriet die Koalition der Willigen in Paris erneut über Sicherheitsgarantien, Ausbildungsmissionen und die Finanzierung der Unterstützung für die Ukraine.`,
+  ).join(' ');
+
+  beforeAll(async () => {
+    const seeds = await tempDir('seeds-long-');
+    await writeArticle(seeds, '010_lang', {
+      title: 'Lange Beratungen der Koalition der Willigen über Sicherheitsgarantien',
+      paragraphs: ['Ein kurzer Absatz über das Wetter in Berlin.', longParagraph, 'Ein weiterer kurzer Absatz über die Koalition der Willigen in Paris.'],
+    });
+    await writeArticle(seeds, '011_viele', {
+      title: 'Sechzig Sitzungen des Ausschusses im ganzen vergangenen Jahr',
+      paragraphs: Array.from({ length: 60 }, (_, i) => `Die Koalition der Willigen traf sich zur Sitzung ${i + 1} im Ausschuss.`),
+    });
+    index = (await runIndexer({ seedsDir: seeds, indexDir: await tempDir('long-'), mode: 'hybrid', modelSettings: fixtureModelSettings, embedder })).index;
+  });
+
+  it('the long paragraph really is split, and its parts rank side by side before deduplication', () => {
+    const parts = index.passages.filter((p) => p.articleId === '010_lang' && p.paragraph === 2);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.every((p) => p.parts === parts.length)).toBe(true);
+    const labels = new Set(parts.map((p) => index.passages.indexOf(p)));
+    const lexicalTop = index.lexical.search('Sitzung Nummer Ausbildungsmissionen Finanzierung', 10).map((hit) => hit.label);
+    expect(lexicalTop.filter((label) => labels.has(label)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(SEARCH_MODES)('%s mode cites each paragraph once', async (mode) => {
+    const retriever = new Retriever(index, embedder);
+    for (const question of ['Sitzung Nummer Ausbildungsmissionen Finanzierung', KOALITION_QUESTION]) {
+      const keys = paragraphKeys(await retriever.search(question, { mode, k: 50 }));
+      expect(keys.length).toBeGreaterThan(10);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+    const keys = paragraphKeys(await retriever.search('Sitzung Nummer Ausbildungsmissionen Finanzierung', { mode, k: 5 }));
+    expect(keys.filter((key) => key === '010_lang#2')).toHaveLength(1);
+  });
+
+  it.each(SEARCH_MODES)('%s mode returns exactly k results, at least 1 and at most 50', async (mode) => {
+    const retriever = new Retriever(index, embedder);
+    expect((await retriever.search(KOALITION_QUESTION, { mode })).hits).toHaveLength(5);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 3 })).hits).toHaveLength(3);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 17 })).hits).toHaveLength(17);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 500 })).hits).toHaveLength(50);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 0 })).hits).toHaveLength(1);
+  });
+
+  it('returns nothing (not an error) when no word matches in lexical mode', async () => {
+    const response = await new Retriever(index, null).search('Xylophon Quarkspeise', { mode: 'lexical' });
+    expect(response.hits).toEqual([]);
+  });
+});
+
+describe('modes the index or the model cannot serve', () => {
+  it('a lexical-only index asked in hybrid mode answers lexically and says why', async () => {
+    const retriever = await retrieverFor(seedLexical, { mode: 'hybrid', modelSettings: fixtureModelSettings, embedder });
+    const response = await retriever.search(KOALITION_QUESTION, { mode: 'hybrid' });
+    expect(response.mode).toBe('lexical');
+    expect(response.notice).toMatch(/^Answering in lexical mode: .*built in lexical mode \(no vectors\)/);
+    expect(response.hits[0]!.passage.paragraph).toBe(2);
+  });
+
+  it('dense mode on a lexical index throws MODE_UNAVAILABLE with the reason', async () => {
+    const retriever = await retrieverFor(seedLexical, { mode: 'dense', modelSettings: fixtureModelSettings, embedder });
+    const error = await retriever.search(KOALITION_QUESTION, { mode: 'dense' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QuelleError);
+    expect((error as QuelleError).code).toBe(ErrorCode.ModeUnavailable);
+    expect((error as QuelleError).message).toMatch(/lexical mode \(no vectors\).*--mode lexical/);
+  });
+
+  it('a model that does not match the index: the constructor refuses, retrieverFor falls back to lexical with the reason', async () => {
+    const other = countingEmbedder(embedder, 'local:other-model@q8');
+    expect(() => new Retriever(seedHybrid, other)).toThrow(expect.objectContaining({ code: ErrorCode.IndexIncompatible }));
+
+    const retriever = await retrieverFor(seedHybrid, { mode: 'hybrid', modelSettings: fixtureModelSettings, embedder: other });
+    expect(retriever.denseUnavailableReason()).toContain(FIXTURE_MODEL_ID);
+    const response = await retriever.search(KOALITION_QUESTION, { mode: 'hybrid' });
+    expect(response.mode).toBe('lexical');
+    expect(response.notice).toContain(`built with the model ${FIXTURE_MODEL_ID}`);
+    expect(response.notice).toContain('local:other-model@q8');
+    expect(response.notice).toMatch(/--rebuild/);
+    expect(response.hits[0]!.passage.paragraph).toBe(2);
+    await expect(retriever.search(KOALITION_QUESTION, { mode: 'dense' })).rejects.toMatchObject({ code: ErrorCode.ModeUnavailable });
+  });
+
+  it('a model that cannot be loaded: hybrid falls back to lexical and passes on the load error', async () => {
+    const retriever = await retrieverFor(seedHybrid, { mode: 'hybrid', modelSettings: missingModelSettings });
+    const response = await retriever.search(KOALITION_QUESTION);
+    expect(response.mode).toBe('lexical');
+    expect(response.notice).toMatch(/Cannot load the embedding model from .*quelle-no-such-model/);
+    expect(response.hits[0]!.passage.paragraph).toBe(2);
+  });
+
+  it('openRetriever in lexical mode needs no model: a missing one gives no notice and no error', async () => {
+    const retriever = await openRetriever({ indexDir: seedHybridDir, mode: 'lexical', modelSettings: missingModelSettings });
+    const response = await retriever.search(KOALITION_QUESTION, { mode: 'lexical' });
+    expect(response).toMatchObject({ mode: 'lexical', notice: null });
+    expect(response.hits[0]!.passage.paragraph).toBe(2);
+  });
+
+  it('openRetriever in hybrid mode loads the configured model and searches densely too', async () => {
+    const retriever = await openRetriever({ indexDir: seedHybridDir, mode: 'hybrid', modelSettings: fixtureModelSettings });
+    expect(retriever.denseUnavailableReason()).toBeNull();
+    const response = await retriever.search(KOALITION_QUESTION, { mode: 'dense' });
+    expect(response.hits[0]!.passage.paragraph).toBe(2);
+  });
+});
