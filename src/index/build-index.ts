@@ -20,6 +20,8 @@ export interface BuildIndexOptions {
   readonly articles: readonly Article[];
   /** The index being replaced: unchanged passages keep their vectors instead of being re-embedded. */
   readonly previous?: SearchIndex | null;
+  /** False re-embeds every passage (a rebuild); `previous` then only serves the change summary. */
+  readonly reuseVectors?: boolean;
   /** Required for hybrid mode; ignored in lexical mode. */
   readonly embedder?: Embedder | null;
   readonly mode: IndexMode;
@@ -97,7 +99,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
   let embedSeconds = 0;
   let insertSeconds = 0;
   if (embedder) {
-    const reusable = reusableVectors(previous ?? null, embedder);
+    const reusable = reusableVectors(options.reuseVectors === false ? null : (previous ?? null), embedder);
     const missing = passages.map((passage, label) => ({ passage, label })).filter(({ passage }) => !reusable.has(passage.hash));
     const fresh = await embedder.embedPassages(
       missing.map(({ passage }) => passage.text),

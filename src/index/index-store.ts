@@ -198,8 +198,12 @@ export async function lockIndex(root: string): Promise<IndexLock> {
       } finally {
         await rm(claim, { force: true });
       }
-      const current = await currentGeneration(root).catch(() => null);
-      await removeStaleGenerations(root, current ?? '');
+      // Without knowing which generation is live, nothing is safe to delete.
+      const current = await currentGeneration(root).then(
+        (name) => ({ known: true, name }),
+        () => ({ known: false, name: null }),
+      );
+      if (current.known) await removeStaleGenerations(root, current.name ?? '');
       let released = false;
       return {
         async release() {

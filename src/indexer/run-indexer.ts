@@ -78,7 +78,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       );
     }
 
-    const previous = options.rebuild ? null : options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, logger);
+    // Even a rebuild reads the previous index: the summary still says what was added or removed.
+    const previous = options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, logger);
 
     let mode = options.mode;
     let notice: string | null = null;
@@ -101,6 +102,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     const built = await buildIndex({
       articles,
       previous,
+      reuseVectors: !options.rebuild,
       embedder,
       mode,
       ...(options.hnsw ? { hnsw: options.hnsw } : {}),

@@ -134,6 +134,9 @@ describe('incremental reindex (hybrid, fixture model)', () => {
     const counting = embedder();
     const { summary, index } = await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: fixtureModelSettings, embedder: counting, rebuild: true });
     expect(summary.embeddedPassages).toBe(11);
+    // The summary still compares with the previous index: nothing was added or removed.
+    expect(summary.unchanged).toBe(3);
+    expect(summary.added).toEqual([]);
     expect([...counting.embeddedTexts].sort()).toEqual(index.passages.map((p) => p.text).sort());
     await expectVectorsMatchTexts(index);
   });
