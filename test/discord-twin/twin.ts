@@ -83,7 +83,7 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
   server.on('upgrade', (request, socket, head: Buffer) => gateway.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   ctx.urls.api = `http://127.0.0.1:${port}/api`;

@@ -6,6 +6,8 @@ export type Snowflake = string;
 export type JsonObject = { [key: string]: unknown };
 
 export interface TwinOptions {
+  /** Port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
   /** Bot token the twin accepts (REST `Authorization: Bot <token>` and gateway IDENTIFY). */
   token?: string;
   applicationId?: Snowflake;

@@ -47,7 +47,7 @@ export const reindexCommand = {
         .catch((error: unknown) => logger.warn({ error: redactSecrets(describeError(error)) }, 'Could not edit the /reindex reply'));
       return edits;
     };
-    let lastProgress = 0;
+    let lastProgress = 0; // the first progress report is shown at once
     const onProgress = (progress: BuildProgress): void => {
       const now = Date.now();
       if (now - lastProgress < PROGRESS_EVERY_MS || !canEdit()) return;
