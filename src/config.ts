@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveModelSettings, type ModelSettings } from './embedding/model-settings.ts';
 import { ErrorCode, QuelleError } from './errors.ts';
+import { DEFAULT_RELEVANCE, type RelevanceThresholds } from './retrieval/relevance.ts';
 
 /**
  * Settings from the environment (and `.env`), parsed once by each entry point. Empty strings
@@ -18,6 +19,8 @@ const coreSchema = z.object({
   EMBEDDING_MODEL_DIR: optionalText,
   EMBEDDING_DTYPE: z.preprocess(emptyAsUnset, z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).default('q8')),
   EMBEDDING_CACHE_DIR: optionalText,
+  QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
+  QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -25,7 +28,7 @@ const botSchema = coreSchema.extend({
   DISCORD_TOKEN: z.preprocess(emptyAsUnset, z.string({ error: 'is required: the bot token from the Discord developer portal (Bot → Reset Token)' }).min(50, 'does not look like a bot token')),
   DISCORD_CLIENT_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
   DISCORD_GUILD_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
-  DISCORD_API_URL: z.preprocess(emptyAsUnset, z.url({ error: 'must be a URL such as http://127.0.0.1:3000/api' }).optional()),
+  DISCORD_API_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:3000/api' }).optional()),
   MODERATOR_ROLE_IDS: z.preprocess(
     (value) => (typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value ?? []),
     z.array(snowflake),
@@ -39,6 +42,8 @@ export interface CoreConfig {
   readonly indexDir: string;
   readonly mode: 'hybrid' | 'dense' | 'lexical';
   readonly model: ModelSettings;
+  /** When a question is declined as unanswerable; see src/retrieval/relevance.ts. */
+  readonly relevance: RelevanceThresholds;
   readonly logLevel: string;
 }
 
@@ -75,6 +80,10 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
       dtype: env.EMBEDDING_DTYPE,
       cacheDir: env.EMBEDDING_CACHE_DIR,
     }),
+    relevance: {
+      minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,
+      minDenseZ: env.QUELLE_MIN_DENSE_Z ?? DEFAULT_RELEVANCE.minDenseZ,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -60,15 +60,21 @@ export function splitLongText(text: string, maxTokens: number): string[] {
   return parts;
 }
 
-/** A "sentence" longer than the limit (a list, a table, a 100k-character line) cut into pieces. */
+/**
+ * A "sentence" longer than the limit (a list, a table, a 100k-character line) cut into pieces.
+ * Works through the text by offset: re-slicing and re-counting the whole remainder for every
+ * piece was quadratic, and a near-limit 5 MiB run-on paragraph took minutes.
+ */
 function splitRunOn(sentence: string, maxTokens: number): string[] {
   if (estimateTokens(sentence) <= maxTokens) return [sentence];
   const maxChars = maxTokens * 4;
   const pieces: string[] = [];
-  let rest = sentence;
-  while (estimateTokens(rest) > maxTokens) {
-    const words = rest.slice(0, maxChars).split(/\s+/);
-    let piece = rest.slice(0, maxChars);
+  let at = 0;
+  // More than maxChars characters are always more than maxTokens tokens (see estimateTokens).
+  const restTooLong = (): boolean => sentence.length - at > maxChars || estimateTokens(sentence.slice(at)) > maxTokens;
+  while (restTooLong()) {
+    let piece = sentence.slice(at, at + maxChars);
+    const words = piece.split(/\s+/);
     if (words.length > 1) {
       // Cut at the last space so that no word is split, unless the text has no spaces at all.
       const cut = piece.lastIndexOf(' ');
@@ -76,7 +82,7 @@ function splitRunOn(sentence: string, maxTokens: number): string[] {
     }
     if (estimateTokens(piece) > maxTokens) {
       // Too many short words: end after the maxTokens-th word, keeping the original spacing so
-      // that `rest` below is cut at exactly the end of the piece (rejoining changed its length).
+      // that the next piece starts at exactly the end of this one (rejoining changed its length).
       let end = 0;
       let count = 0;
       for (const word of piece.matchAll(/\S+/g)) {
@@ -86,8 +92,10 @@ function splitRunOn(sentence: string, maxTokens: number): string[] {
       piece = piece.slice(0, end);
     }
     pieces.push(piece.trim());
-    rest = rest.slice(piece.length).trim();
+    at += piece.length;
+    while (at < sentence.length && /\s/.test(sentence[at]!)) at++;
   }
+  const rest = sentence.slice(at).trim();
   if (rest !== '') pieces.push(rest);
   return pieces;
 }

@@ -9,6 +9,8 @@ import { safeText, truncate } from './safe-text.ts';
 export const EMBED_COLOR = 0x2f6f8f;
 
 const FOOTER_MAX = 200;
+/** A long category is cut first, so that the citation keeps its date and paragraph. */
+const CATEGORY_MAX = 100;
 
 /**
  * The answer to a question as one embed: the question as title, one field per cited passage
@@ -22,23 +24,26 @@ export function buildAnswerEmbed(question: string, response: SearchResponse, lan
     `${messages.footer(response.mode, Math.round(response.tookMs))}${response.notice ? ` · ${messages.lexicalNotice}` : ''}`,
     FOOTER_MAX,
   );
-  if (response.hits.length === 0) {
+  // Passages nobody vouches for are noise: with none left, say so instead.
+  const hits = response.hits.filter((hit) => hit.relevant);
+  if (hits.length === 0) {
     return { title, description: messages.nothingRelevant, color: EMBED_COLOR, footer: { text: footer } };
   }
-  const names = response.hits.map((hit) => truncate(`${hit.rank}. ${safeText(hit.passage.title)}`, EMBED_LIMITS.fieldName));
+  const names = hits.map((hit, i) => truncate(`${i + 1}. ${safeText(hit.passage.title)}`, EMBED_LIMITS.fieldName));
   const used = title.length + footer.length + names.reduce((sum, name) => sum + name.length, 0);
   // What is left of the 6000 characters is shared evenly by the field values.
-  const perField = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - used - 10) / response.hits.length));
-  const fields = response.hits.map((hit, i) => ({ name: names[i]!, value: fieldValue(hit, language, perField) }));
+  const perField = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - used - 10) / hits.length));
+  const fields = hits.map((hit, i) => ({ name: names[i]!, value: fieldValue(hit, language, perField) }));
   return { title, color: EMBED_COLOR, fields, footer: { text: footer } };
 }
 
 function fieldValue(hit: SearchHit, language: Language, max: number): string {
   const { passage } = hit;
-  const meta = [formatDate(passage.date, language), passage.category ? safeText(passage.category) : null, `¶ ${passage.paragraph}`]
+  const meta = [formatDate(passage.date, language), passage.category ? truncate(safeText(passage.category), CATEGORY_MAX) : null, `¶ ${passage.paragraph}`]
     .filter(Boolean)
     .join(' · ');
-  const header = truncate(`*${meta}*`, Math.floor(max / 3));
+  // Cut inside the asterisks, so that the italic span stays closed.
+  const header = `*${truncate(meta, Math.floor(max / 3) - 2)}*`;
   return `${header}\n${fitExcerpt(hit.excerpt, max - header.length - 1)}`;
 }
 
@@ -59,9 +64,18 @@ export function fitExcerpt(excerpt: Excerpt, max: number): string {
   after = afterRoom > 20 ? truncate(after, afterRoom) : '';
   if (length() <= max) return `${before}${spaceBefore}${bold(match)}${spaceAfter}${after}`;
   const beforeRoom = Math.max(0, max - (bold(match).length + spaceBefore.length + spaceAfter.length + after.length));
-  before = beforeRoom > 20 ? `…${before.slice(before.length - beforeRoom + 1)}` : '';
+  before = beforeRoom > 20 ? `…${tail(before, beforeRoom - 1)}` : '';
   if (length() <= max) return `${before}${before ? spaceBefore : ''}${bold(match)}${after ? spaceAfter : ''}${after}`;
   return bold(truncate(match, max - 4));
+}
+
+/** The end of escaped text in at most `max` characters, never starting inside an escape or a surrogate pair. */
+function tail(text: string, max: number): string {
+  let start = Math.max(0, text.length - max);
+  // An odd run of backslashes before the cut escapes the character after it: leave that out too.
+  if (/\\*$/.exec(text.slice(0, start))![0].length % 2 === 1) start++;
+  if (/[\udc00-\udfff]/.test(text[start] ?? '')) start++;
+  return text.slice(start);
 }
 
 export function formatDate(date: string | null, language: Language): string | null {

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { BotConfig } from '../config.ts';
+import type { Embedder } from '../embedding/embedder.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_MENTIONS } from './command.ts';
@@ -24,12 +25,14 @@ export interface CreateBotOptions {
   readonly logger: Logger;
   /** Extra client options (tests shorten waitGuildTimeout). */
   readonly clientOptions?: Partial<ClientOptions>;
+  /** A model to use instead of loading the configured one (tests inject a slow embedder). */
+  readonly embedder?: Embedder;
 }
 
 /** Wires the discord.js client to the search service and the command handlers. */
-export function createBot({ config, logger, clientOptions }: CreateBotOptions): Bot {
+export function createBot({ config, logger, clientOptions, embedder }: CreateBotOptions): Bot {
   registerSecret(config.token);
-  const service = new SearchService(config, logger);
+  const service = new SearchService(config, logger, embedder);
   const cooldowns = new Cooldowns(config.cooldownSeconds);
   const client = new Client({
     // Mentions of the bot carry their content without the privileged MessageContent intent.

@@ -38,7 +38,7 @@ export function createMentionHandler(dependencies: Omit<RouterDependencies, 'com
         return;
       }
       await message.channel.sendTyping().catch(() => {});
-      const response = await service.ask(parsed.question, config.results);
+      const response = await service.ask(parsed.searchText, config.results);
       await reply({ embeds: [buildAnswerEmbed(parsed.question, response, language, messages)] });
     } catch (error) {
       logger.error({ correlationId, error: redactSecrets(describeError(error)) }, 'Mention answer failed');

@@ -5,9 +5,10 @@ import { escapeMarkdown } from 'discord.js';
  * embed (Markdown, invisible or control characters) nor ping anyone; `allowedMentions` with
  * no parse is the guarantee against pings, and this is a second line of defence.
  */
-// Zero-width, bidi-control and other invisible format characters, plus C0/C1 controls but newline.
+// Zero-width, bidi-control and other invisible format characters, plus C0/C1 controls but newline
+// and the white space folded below (tab, vertical tab, form feed; a carriage return goes).
 // eslint-disable-next-line no-control-regex, no-misleading-character-class -- invisible characters are the point
-const INVISIBLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
+const INVISIBLE = /[\u0000-\u0008\u000d-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
 
 /** Removes invisible and control characters and folds runs of white space. */
 export function stripInvisible(text: string): string {
@@ -21,12 +22,22 @@ export function defuseMentions(text: string): string {
 
 /** User- or article-supplied text made safe to place in an embed: no Markdown, no pings. */
 export function safeText(text: string): string {
-  return defuseMentions(escapeMarkdown(stripInvisible(text)));
+  return defuseMentions(escapeLeftovers(escapeMarkdown(stripInvisible(text))));
+}
+
+// escapeMarkdown leaves some `*`, `_` and backticks unescaped (in runs of seven stars or
+// underscores, five backticks): escape each one it left, but keep underscores in links as it does.
+const LEFTOVER = /\\[\s\S]|(https?:\/\/\S+)|[*_`]/g;
+const escapeOne = (token: string): string => (token.length === 1 ? `\\${token}` : token);
+
+function escapeLeftovers(text: string): string {
+  return text.replace(LEFTOVER, (token, link: string | undefined) => (link ? link.replace(/\\[\s\S]|[*`]/g, escapeOne) : escapeOne(token)));
 }
 
 /** Cuts text to `max` characters (code points are not split), ending with an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
+  if (max < 1) return '';
   let cut = text.slice(0, Math.max(0, max - 1));
   // Do not leave half a surrogate pair or a dangling escape backslash at the cut.
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);

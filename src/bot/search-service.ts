@@ -33,11 +33,15 @@ export class SearchService {
   constructor(
     private readonly config: CoreConfig,
     private readonly logger: Logger,
+    /** A model to use instead of loading the configured one (tests: a slow or failing embedder). */
+    private readonly injectedEmbedder?: Embedder,
   ) {}
 
   /** Loads the model (unless lexical) and the index; a missing index is reported, not thrown. */
   async start(): Promise<void> {
-    if (this.config.mode !== 'lexical') {
+    if (this.config.mode !== 'lexical' && this.injectedEmbedder) {
+      this.embedder = this.injectedEmbedder;
+    } else if (this.config.mode !== 'lexical') {
       const opened = await openEmbedder(this.config.model);
       this.embedder = opened.embedder;
       this.embedderProblem = opened.unavailableReason;
@@ -49,6 +53,7 @@ export class SearchService {
         modelSettings: this.config.model,
         mode: this.config.mode,
         embedder: this.embedder,
+        relevance: this.config.relevance,
       });
       this.indexProblem = null;
     } catch (error) {
@@ -113,7 +118,12 @@ export class SearchService {
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
     });
-    this.retriever = await retrieverFor(index, { mode: this.config.mode, modelSettings: this.config.model, embedder: this.embedder });
+    this.retriever = await retrieverFor(index, {
+      mode: this.config.mode,
+      modelSettings: this.config.model,
+      embedder: this.embedder,
+      relevance: this.config.relevance,
+    });
     this.indexProblem = null;
     this.lastReindex = { finishedAt: new Date(), summary };
     this.logger.info({ articles: summary.articles, passages: summary.passages, seconds: summary.seconds }, 'Reindex finished; new index serving');

@@ -9,11 +9,13 @@ Finds the passages that best answer a question, from the index built by \`npm ru
   --k N          number of results (default 5)
   --mode MODE    hybrid (default), dense (meaning only) or lexical (words only, no model)
   --index DIR    index folder (default: QUELLE_INDEX_DIR or embeddings)
-  --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text}]}`;
+  --all          also show passages judged not relevant enough (normally left out)
+  --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text}],
+                 "declined", "mode", "notice", "took_ms"}; "declined" is true when nothing is relevant`;
 
 runCli(async () => {
   const { values, positionals } = parseCliArgs(
-    { k: { type: 'string' }, mode: { type: 'string' }, index: { type: 'string' }, json: { type: 'boolean' } },
+    { k: { type: 'string' }, mode: { type: 'string' }, index: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
     USAGE,
   );
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
@@ -21,8 +23,9 @@ runCli(async () => {
   if (question === '') throw new UsageError(`Give a question to ask.\n\n${USAGE}`);
   const config = loadCliConfig();
   const mode = parseChoice(values.mode, 'mode', SEARCH_MODES, config.mode);
-  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode });
-  const response = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
+  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode, relevance: config.relevance });
+  const found = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
+  const response = values.all ? found : { ...found, hits: found.hits.filter((hit) => hit.relevant) };
   if (response.notice) process.stderr.write(`note: ${response.notice}\n`);
   process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, process.stdout.isTTY === true));
 });
@@ -40,6 +43,7 @@ function toJson(response: SearchResponse) {
       excerpt: formatExcerpt(excerpt),
       text: passage.text,
     })),
+    declined: response.declined,
     mode: response.mode,
     notice: response.notice,
     took_ms: Number(response.tookMs.toFixed(2)),
@@ -47,7 +51,7 @@ function toJson(response: SearchResponse) {
 }
 
 function formatReadable(response: SearchResponse, color: boolean): string {
-  if (response.hits.length === 0) return 'No passage matches that question.\n';
+  if (response.hits.length === 0) return 'Nothing relevant found in the articles for that question.\n';
   const [open, close] = color ? ['\u001b[1m', '\u001b[22m'] : ['**', '**'];
   const blocks = response.hits.map(({ rank, score, passage, excerpt }) => {
     const meta = [passage.date, passage.category, `¶${passage.paragraph}`].filter(Boolean).join(' · ');

@@ -7,6 +7,7 @@ import type { Passage } from '../articles/article.ts';
 import { describeError, ErrorCode, QuelleError } from '../errors.ts';
 import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { ANALYZER_VERSION } from './text-analysis.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
 import type { IndexedArticle, SearchIndex } from './search-index.ts';
 import { VectorIndex } from './vector-index.ts';
@@ -55,6 +56,7 @@ export async function saveIndex(root: string, input: SaveIndexInput): Promise<Ma
       const vectorsPath = path.join(temporary, VECTORS_FILE);
       await input.vectors.save(vectorsPath);
       await syncFile(vectorsPath);
+      await verifyWrittenVectors(vectorsPath, input.vectors);
       files[VECTORS_FILE] = await fileChecksum(vectorsPath);
     }
     const manifest: Manifest = { format: 'quelle-index', formatVersion: INDEX_FORMAT_VERSION, ...input.manifest, files };
@@ -67,8 +69,32 @@ export async function saveIndex(root: string, input: SaveIndexInput): Promise<Ma
     return manifest;
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
-    throw error;
+    throw diskFull(root, error) ?? error;
   }
+}
+
+/** A full disk, said plainly (fs errors name neither the index nor what still serves), or null. */
+function diskFull(root: string, error: unknown): Error | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
+  const message = `Not enough disk space to save the index in ${root} (${describeError(error)}). The previous index is unchanged; free some space and build again.`;
+  return Object.assign(new Error(message, { cause: error }), { code });
+}
+
+/**
+ * hnswlib writes the vectors without checking for write errors: on a full disk it leaves a
+ * truncated file and reports success, which the checksum would then vouch for. Reading the file
+ * back (as loading will) turns that into an error while the previous generation is still current.
+ */
+async function verifyWrittenVectors(file: string, vectors: VectorIndex): Promise<void> {
+  const kept = 'The previous index is unchanged; free some space and build again.';
+  let written: VectorIndex;
+  try {
+    written = await VectorIndex.load(file, vectors.dimension, vectors.parameters);
+  } catch (cause) {
+    throw new Error(`Writing ${file} failed (is the disk full?): it cannot be read back (${describeError(cause)}). ${kept}`, { cause });
+  }
+  if (written.size !== vectors.size) throw new Error(`Writing ${file} failed (is the disk full?): it holds ${written.size} of ${vectors.size} vectors. ${kept}`);
 }
 
 /** Which generation is live, or null when the directory holds no index. */
@@ -142,7 +168,10 @@ export async function loadIndex(root: string): Promise<SearchIndex> {
     throw corrupt(PASSAGES_FILE, 'cannot be parsed', error);
   }
   try {
-    lexical = LexicalIndex.fromJSON((await readVerified(LEXICAL_FILE)).toString('utf8'));
+    const lexicalJson = (await readVerified(LEXICAL_FILE)).toString('utf8');
+    // An index saved by another analyzer version holds other terms; its passages are intact,
+    // so the lexical side is rebuilt from them instead of failing.
+    lexical = manifest.analyzerVersion === ANALYZER_VERSION ? LexicalIndex.fromJSON(lexicalJson) : LexicalIndex.build(stored.passages);
   } catch (error) {
     if (error instanceof QuelleError) throw error;
     throw corrupt(LEXICAL_FILE, 'cannot be parsed', error);
@@ -172,6 +201,9 @@ async function removeStaleGenerations(root: string, keep: string): Promise<void>
     if (entry.startsWith(GENERATION_PREFIX) || entry.startsWith(TEMPORARY_PREFIX) || /^\.CURRENT\.\d+\.tmp$/.test(entry)) {
       await rm(path.join(root, entry), { recursive: true, force: true });
     }
+    // A lock claim of a process killed before it could remove it.
+    const claimant = /^\.lock\.(\d+)\.[0-9a-f]+$/.exec(entry)?.[1];
+    if (claimant !== undefined && !isProcessAlive(Number(claimant))) await rm(path.join(root, entry), { force: true });
   }
 }
 
@@ -192,8 +224,8 @@ export async function lockIndex(root: string): Promise<IndexLock> {
       // Write the pid first and link it into place: the lock never exists without its pid, so
       // a racing build cannot mistake a lock being written for a stale one.
       const claim = `${lockPath}.${process.pid}.${randomBytes(3).toString('hex')}`;
-      await writeFile(claim, `${process.pid}\n`);
       try {
+        await writeFile(claim, `${process.pid}\n`);
         await link(claim, lockPath);
       } finally {
         await rm(claim, { force: true });
@@ -213,7 +245,7 @@ export async function lockIndex(root: string): Promise<IndexLock> {
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw diskFull(root, error) ?? error;
       const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(holder) && isProcessAlive(holder)) {
         throw new QuelleError(

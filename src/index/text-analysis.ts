@@ -1,16 +1,24 @@
 import snowball from 'snowball-stemmers';
-import { deu, eng } from 'stopword';
+import { eng as englishStopwords } from 'stopword';
+import { stopwords as snowballGerman } from '@orama/stopwords/german';
+import { stopwords as snowballEnglish } from '@orama/stopwords/english';
 
 /**
  * Turns text into the terms the lexical index matches on. German inflection ("Sicherheits-
  * garantien" vs "Sicherheitsgarantie") defeats exact word matching, so words are stemmed with
- * Snowball's German stemmer, which also folds umlauts (ä→a) and ß (→ss).
+ * Snowball's German stemmer, which also folds umlauts (ä→a) and ß (→ss); remaining accents are
+ * folded too, so "Muller" finds "Müller".
  * Bump ANALYZER_VERSION whenever the terms change: a stored lexical index made with other
- * terms is rebuilt rather than searched with mismatched ones.
+ * terms is rebuilt from its passages rather than searched with mismatched ones.
  */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
-const STOPWORDS = new Set([...deu, ...eng].map((word) => word.toLowerCase()));
+/**
+ * Snowball's German and English stop-word lists (function words only; broader lists drop content
+ * words such as "Menschen" or "Recht"), plus question words, which say what is asked but not about what.
+ */
+const QUESTION_WORDS = ['wer', 'wen', 'wem', 'wessen', 'wann', 'warum', 'wieso', 'weshalb', 'wieviel', 'wieviele', 'viele', 'woher', 'wohin', 'womit', 'wofür', 'worauf', 'woran', 'wodurch', 'worin', 'welch'];
+const STOPWORDS = new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS].map((word) => word.toLowerCase()));
 const germanStemmer = snowball.newStemmer('german');
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
@@ -41,7 +49,6 @@ function computeTerm(token: string): string | null {
   return foldDiacritics(germanStemmer.stem(folded));
 }
 
-/** ä→a, é→e …: what the stemmer leaves of accents, so "Muller" finds "Müller". */
 function foldDiacritics(term: string): string {
   return term.normalize('NFD').replace(/\p{M}/gu, '');
 }
@@ -52,6 +59,75 @@ export function analyze(text: string): string[] {
   for (const token of tokenize(text)) {
     const term = processTerm(token);
     if (term !== null) terms.push(term);
+  }
+  return terms;
+}
+
+const MIN_PART = 4;
+const MIN_COMPOUND = 9;
+/** Linking elements (Fugenelemente) between the parts of a German compound. */
+const LINKS = ['s', 'es', 'n', 'en'];
+
+/**
+ * Splits German compounds into two known words, so that "Friedenstruppen" also matches
+ * "Truppen" and "Frieden". The vocabulary is the corpus's own (words seen at least twice), which
+ * needs no dictionary and adapts to the articles; the longest known head wins, since German
+ * compounds are right-headed ("Ausbildungs|missionen").
+ */
+export class Decompounder {
+  private readonly cache = new Map<string, readonly string[]>();
+
+  constructor(private readonly vocabulary: ReadonlySet<string>) {}
+
+  /** Words of at least MIN_PART letters that occur at least twice in the texts. */
+  static vocabularyOf(texts: Iterable<string>): string[] {
+    const counts = new Map<string, number>();
+    for (const text of texts) {
+      for (const token of tokenize(text)) {
+        if (token.length < MIN_PART) continue;
+        const word = token.toLowerCase();
+        counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+    }
+    return [...counts].filter(([, count]) => count >= 2).map(([word]) => word).sort();
+  }
+
+  /** The two parts of a compound, lower-cased, or an empty list when it is not one. */
+  split(token: string): readonly string[] {
+    const word = token.toLowerCase();
+    if (word.length < MIN_COMPOUND) return [];
+    const cached = this.cache.get(word);
+    if (cached) return cached;
+    const parts = this.findSplit(word);
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(word, parts);
+    return parts;
+  }
+
+  private findSplit(word: string): readonly string[] {
+    for (let cut = MIN_PART; cut <= word.length - MIN_PART; cut++) {
+      const head = word.slice(cut);
+      if (!this.vocabulary.has(head)) continue;
+      const modifier = word.slice(0, cut);
+      if (this.vocabulary.has(modifier)) return [modifier, head];
+      for (const link of LINKS) {
+        const base = modifier.slice(0, -link.length);
+        if (modifier.endsWith(link) && base.length >= MIN_PART && this.vocabulary.has(base)) return [base, head];
+      }
+    }
+    return [];
+  }
+}
+
+/** Marks compound-part terms, so that they only match the index's compound-part field. */
+export const PART_MARK = '~';
+
+/** The stemmed, marked terms of a token's compound parts (none for a simple word). */
+export function partTerms(token: string, decompounder: Decompounder, own: string | null): string[] {
+  const terms: string[] = [];
+  for (const part of decompounder.split(token)) {
+    const term = processTerm(part);
+    if (term !== null && term !== own) terms.push(`${PART_MARK}${term}`);
   }
   return terms;
 }

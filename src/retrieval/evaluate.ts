@@ -48,3 +48,29 @@ function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * Which half of a labelled set an item belongs to: tuning uses only `dev`, and figures are
+ * reported for `test` too. Questions split by article (FNV-1a of its id), so no article's
+ * paragraphs are tuned on and tested at once.
+ */
+export function evalSplitOf(key: string): 'dev' | 'test' {
+  let hash = 0x811c9dc5;
+  for (const char of key) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % 2 === 0 ? 'dev' : 'test';
+}
+
+/**
+ * The highest threshold under which at most `maxShare` of the answerable questions' scores fall:
+ * those questions would be declined. Scores are each question's best relevance signal.
+ */
+export function calibrateThreshold(answerableScores: readonly number[], maxShare: number): number {
+  if (answerableScores.length === 0) return 0;
+  const sorted = [...answerableScores].sort((a, b) => a - b);
+  const allowed = Math.floor(maxShare * sorted.length);
+  // Declining exactly the `allowed` lowest: the threshold sits at the next score.
+  return sorted[Math.min(allowed, sorted.length - 1)]!;
+}

@@ -4,6 +4,7 @@ import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError } from '../errors.ts';
 import { loadIndex } from '../index/index-store.ts';
 import type { SearchIndex } from '../index/search-index.ts';
+import type { RelevanceThresholds } from './relevance.ts';
 import { Retriever, type SearchMode } from './retriever.ts';
 
 export interface OpenRetrieverOptions {
@@ -13,6 +14,7 @@ export interface OpenRetrieverOptions {
   readonly mode: SearchMode;
   /** A model already loaded by the caller (reused across reindexes). */
   readonly embedder?: Embedder | null;
+  readonly relevance?: RelevanceThresholds;
 }
 
 /**
@@ -26,13 +28,14 @@ export async function openRetriever(options: OpenRetrieverOptions): Promise<Retr
 }
 
 export async function retrieverFor(index: SearchIndex, options: Omit<OpenRetrieverOptions, 'indexDir'>): Promise<Retriever> {
-  if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null);
+  const relevance = options.relevance ? { relevance: options.relevance } : {};
+  if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null, relevance);
   const { embedder, unavailableReason } =
     options.embedder != null ? { embedder: options.embedder, unavailableReason: null } : await openEmbedder(options.modelSettings);
-  if (!embedder) return new Retriever(index, null, { embedderUnavailableReason: unavailableReason });
+  if (!embedder) return new Retriever(index, null, { ...relevance, embedderUnavailableReason: unavailableReason });
   try {
-    return new Retriever(index, embedder);
+    return new Retriever(index, embedder, relevance);
   } catch (error) {
-    return new Retriever(index, null, { embedderUnavailableReason: describeError(error) });
+    return new Retriever(index, null, { ...relevance, embedderUnavailableReason: describeError(error) });
   }
 }

@@ -6,6 +6,7 @@ import type { SearchIndex } from '../index/search-index.ts';
 import type { VectorHit } from '../index/vector-index.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_RRF_K, fuseRankings } from './fuse-rankings.ts';
+import { DEFAULT_RELEVANCE, denseZScores, type RelevanceThresholds } from './relevance.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
@@ -16,10 +17,19 @@ export interface SearchHit {
   readonly score: number;
   readonly passage: Passage;
   readonly excerpt: Excerpt;
+  /** BM25 score over the question's IDF mass, or null outside the lexical candidates; see relevance.ts. */
+  readonly lexicalScore: number | null;
+  /** The passage's dense z-score against the background, or null outside the dense candidates. */
+  readonly denseZ: number | null;
+  /** Whether either side vouches for the passage as an answer. */
+  readonly relevant: boolean;
 }
 
 export interface SearchResponse {
+  /** Ranked hits, relevant or not (evaluation measures the ranking); show only `relevant` ones. */
   readonly hits: SearchHit[];
+  /** True when no hit is relevant: say "nothing found" instead of showing noise. */
+  readonly declined: boolean;
   /** The mode actually used; it differs from the requested one when the index or model cannot serve it. */
   readonly mode: SearchMode;
   /** Why the mode differs from the requested one, for the user. */
@@ -38,6 +48,7 @@ export interface RetrieverOptions {
   /** Why no embedder is available (shown when hybrid search falls back to lexical). */
   readonly embedderUnavailableReason?: string | null;
   readonly rrfK?: number;
+  readonly relevance?: RelevanceThresholds;
 }
 
 /** How deep each side is searched before fusion: deeper than k, so that fusion has material. */
@@ -93,6 +104,12 @@ export class Retriever {
     const ranked: { label: number; score: number }[] =
       mode === 'hybrid' ? fuseRankings([dense, lexical], this.options.rrfK ?? DEFAULT_RRF_K) : mode === 'dense' ? dense : lexical;
 
+    const thresholds = this.options.relevance ?? DEFAULT_RELEVANCE;
+    const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
+    const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
+    const idfMass = this.index.lexical.idfMass(question);
+    const lexicalByLabel = new Map(idfMass > 0 ? lexical.map((hit) => [hit.label, hit.score / idfMass]) : []);
+
     const hits: SearchHit[] = [];
     const seenParagraphs = new Set<string>();
     for (const { label, score } of ranked) {
@@ -102,9 +119,12 @@ export class Retriever {
       const key = `${passage.articleId}#${passage.paragraph}`;
       if (seenParagraphs.has(key)) continue;
       seenParagraphs.add(key);
-      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, options.excerptChars) });
+      const lexicalScore = lexicalByLabel.get(label) ?? null;
+      const denseZ = zByLabel.get(label) ?? null;
+      const relevant = (lexicalScore !== null && lexicalScore >= thresholds.minLexicalScore) || (denseZ !== null && denseZ >= thresholds.minDenseZ);
+      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, options.excerptChars), lexicalScore, denseZ, relevant });
       if (hits.length === k) break;
     }
-    return { hits, mode, notice, tookMs: performance.now() - started };
+    return { hits, declined: !hits.some((hit) => hit.relevant), mode, notice, tookMs: performance.now() - started };
   }
 }

@@ -36,8 +36,9 @@ describe('lexical index and ask', () => {
     expect(code, stderr).toBe(0);
     expect(stdout.endsWith('\n')).toBe(true);
     expect(stdout.trimEnd().split('\n')).toHaveLength(1);
-    const output = JSON.parse(stdout) as { results: Record<string, unknown>[]; mode: string; notice: string | null; took_ms: number };
-    expect(Object.keys(output).sort()).toEqual(['mode', 'notice', 'results', 'took_ms']);
+    const output = JSON.parse(stdout) as { results: Record<string, unknown>[]; declined: boolean; mode: string; notice: string | null; took_ms: number };
+    expect(Object.keys(output).sort()).toEqual(['declined', 'mode', 'notice', 'results', 'took_ms']);
+    expect(output.declined).toBe(false);
     expect(output.mode).toBe('lexical');
     expect(output.notice).toBeNull();
     expect(typeof output.took_ms).toBe('number');
@@ -84,7 +85,20 @@ describe('hybrid index and ask with the fixture model', () => {
     expect(output.mode).toBe('hybrid');
     expect(output.notice).toBeNull();
     expect(output.results[0]).toMatchObject({ article: SEED_ID, paragraph: 2 });
-    expect(output.results).toHaveLength(4);
+    // Only ¶2 shares the question's rare words; the other paragraphs are left out as noise…
+    expect(output.results).toHaveLength(1);
+    // …unless asked for with --all.
+    const all = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'hybrid', '--json', '--all', '--index', indexDir]);
+    expect((JSON.parse(all.stdout) as { results: unknown[] }).results).toHaveLength(4);
+
+    // A question the article cannot answer: "nothing relevant" instead of noise.
+    const unanswerable = await runCliCommand('ask', ['Wie viele Beine hat eine Vogelspinne?', '--mode', 'hybrid', '--json', '--index', indexDir]);
+    expect(unanswerable.code, unanswerable.stderr).toBe(0);
+    const declined = JSON.parse(unanswerable.stdout) as { results: unknown[]; declined: boolean };
+    expect(declined.declined).toBe(true);
+    expect(declined.results).toEqual([]);
+    const readable = await runCliCommand('ask', ['Wie viele Beine hat eine Vogelspinne?', '--mode', 'hybrid', '--index', indexDir]);
+    expect(readable.stdout).toContain('Nothing relevant found');
   });
 
   it('index in hybrid mode with a missing model directory falls back to lexical and says why', async () => {

@@ -84,7 +84,7 @@ describe('eval CLI on XQuAD-de (lexical)', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const metrics = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(Object.keys(metrics).sort()).toEqual(['mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5'].sort());
+    expect(Object.keys(metrics).sort()).toEqual(['declined', 'mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5'].sort());
     for (const value of Object.values(metrics)) expect(typeof value).toBe('number');
     expect(metrics.n).toBeGreaterThan(500);
     expect(metrics['recall@1']).toBeGreaterThan(0.838);

@@ -48,7 +48,7 @@ export const askCommand = {
     }
     await interaction.deferReply();
     const results = Math.min(5, Math.max(1, interaction.options.getInteger('results') ?? config.results));
-    const response = await service.ask(parsed.question, results);
+    const response = await service.ask(parsed.searchText, results);
     await interaction.editReply({ embeds: [buildAnswerEmbed(parsed.question, response, language, messages)], allowedMentions: NO_MENTIONS });
   },
 } satisfies Command;

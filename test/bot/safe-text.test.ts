@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { defuseMentions, safeText, stripInvisible, truncate } from '../../src/bot/safe-text.ts';
+import { danglingBackslashes, hostileText, isTokenBoundary, LONE_SURROGATE, prng, unescapedBoldMarkers } from './generate.ts';
+
+describe('stripInvisible', () => {
+  it('removes zero-width characters, bidi controls and the soft hyphen', () => {
+    expect(stripInvisible('Ko\u200ba\u200cli\u200dti\u2060on\ufeff')).toBe('Koalition');
+    expect(stripInvisible('abc\u202edef\u202a\u2066x\u2069\u200e\u200f\u061c')).toBe('abcdefx');
+    expect(stripInvisible('Sicher\u00adheits\u00adgarantie')).toBe('Sicherheitsgarantie');
+  });
+
+  it('removes C0 and C1 control characters but keeps line breaks', () => {
+    expect(stripInvisible('a\u0000b\u0007c\u0008d\u001be\u007ff\u0080g\u0085h\u009fi')).toBe('abcdefghi');
+    expect(stripInvisible('Zeile eins\nZeile zwei')).toBe('Zeile eins\nZeile zwei');
+    expect(stripInvisible('Windows\r\nZeilen')).toBe('Windows\nZeilen');
+  });
+
+  it('folds white space, tabs included, and trims', () => {
+    expect(stripInvisible('  Wo   traf\tsich \u000b die\u000cKoalition?  ')).toBe('Wo traf sich die Koalition?');
+    expect(stripInvisible('a\n\n\n\n\nb')).toBe('a\n\nb');
+    expect(stripInvisible('\u200b \u200b')).toBe('');
+  });
+
+  it('leaves ordinary text, umlauts and emoji alone', () => {
+    const text = 'Grüße aus Köln 😀 – „Koalition der Willigen“ 🇩🇪';
+    expect(stripInvisible(text)).toBe(text);
+  });
+});
+
+describe('defuseMentions', () => {
+  it('breaks @everyone, @here and user, nickname and role mentions', () => {
+    const defused = defuseMentions('@everyone @HERE <@123> <@!123> <@&123>');
+    expect(defused).toBe('@\u2024everyone @\u2024HERE <@\u2024123> <@\u2024!123> <@\u2024&123>');
+    expect(defused).not.toMatch(/@(everyone|here)/i);
+    expect(defused).not.toMatch(/<@[!&]?\d+>/);
+  });
+
+  it('leaves e-mail addresses and channel links alone', () => {
+    expect(defuseMentions('redaktion@example.de <#123>')).toBe('redaktion@example.de <#123>');
+  });
+});
+
+describe('safeText', () => {
+  it('escapes Markdown so that it shows as typed', () => {
+    expect(safeText('**fett** _kursiv_ ~~weg~~ ||geheim|| `code`')).toBe('\\*\\*fett\\*\\* \\_kursiv\\_ \\~\\~weg\\~\\~ \\|\\|geheim\\|\\| \\`code\\`');
+    expect(safeText('C:\\Pfad')).toBe('C:\\\\Pfad');
+  });
+
+  it('strips invisible characters before escaping and defusing, so they cannot hide a mention', () => {
+    expect(safeText('@\u200beveryone')).toBe('@\u2024everyone');
+    expect(safeText('<@\u200b123>')).toBe('<@\u2024123>');
+  });
+
+  it('leaves no unescaped Markdown marker, even in long runs escapeMarkdown misses', () => {
+    for (const char of ['*', '_', '`']) {
+      for (let n = 1; n <= 40; n++) {
+        const escaped = safeText(`a${char.repeat(n)}b`);
+        expect(escaped.replace(/\\[\s\S]/g, ''), `${n} × ${char}`).toBe('ab');
+      }
+    }
+  });
+
+  it('keeps underscores in links, which Discord does not format', () => {
+    expect(safeText('siehe https://example.com/a_b_c')).toBe('siehe https://example.com/a_b_c');
+  });
+
+  it('gives text without unescaped bold markers, dangling escapes or broken characters', () => {
+    const random = prng(42);
+    for (let n = 0; n < 2000; n++) {
+      const escaped = safeText(hostileText(random, random.int(0, 200)));
+      expect(unescapedBoldMarkers(escaped), JSON.stringify(escaped)).toBe(0);
+      expect(danglingBackslashes(escaped), JSON.stringify(escaped)).toEqual([]);
+      expect(LONE_SURROGATE.test(escaped)).toBe(false);
+      expect(escaped).not.toMatch(/@(everyone|here)|<@[!&]?\d+>/i);
+    }
+  });
+});
+
+describe('truncate', () => {
+  it('returns text that fits unchanged and cuts longer text with an ellipsis', () => {
+    expect(truncate('Koalition', 9)).toBe('Koalition');
+    expect(truncate('Koalition', 5)).toBe('Koal…');
+    expect(truncate('Koalition', 1)).toBe('…');
+  });
+
+  it('never exceeds max, not even for max 0', () => {
+    expect(truncate('Koalition', 0)).toBe('');
+    expect(truncate('', 0)).toBe('');
+    const random = prng(3);
+    for (let n = 0; n < 300; n++) {
+      const text = hostileText(random, random.int(0, 120));
+      for (let max = 0; max <= text.length + 1; max++) expect(truncate(text, max).length).toBeLessThanOrEqual(max);
+    }
+  });
+
+  it('never splits a surrogate pair', () => {
+    expect(truncate('😀😀😀', 4)).toBe('😀…');
+    expect(truncate('ab😀c', 4)).toBe('ab…');
+    const emoji = '😀👍🏽𝔘🇩🇪𠜎'.repeat(20);
+    for (let max = 1; max < emoji.length; max++) {
+      const cut = truncate(emoji, max);
+      expect(LONE_SURROGATE.test(cut), `max ${max}`).toBe(false);
+      expect(emoji.startsWith(cut.slice(0, -1))).toBe(true);
+    }
+  });
+
+  it('never leaves a dangling escape backslash at the cut of escaped text', () => {
+    expect(truncate('ab\\*cd', 4)).toBe('ab…');
+    expect(truncate('ab\\\\cd', 5)).toBe('ab\\\\…');
+    const random = prng(11);
+    for (let n = 0; n < 300; n++) {
+      const escaped = safeText(hostileText(random, random.int(0, 150)));
+      for (let max = 1; max < escaped.length; max++) {
+        const cut = truncate(escaped, max);
+        const kept = cut.slice(0, -1);
+        expect(escaped.startsWith(kept)).toBe(true);
+        expect(isTokenBoundary(escaped, kept.length), `${JSON.stringify(escaped)} at ${max}`).toBe(true);
+        expect(danglingBackslashes(cut)).toEqual([]);
+      }
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBotConfig, loadCoreConfig } from '../src/config.ts';
+import { ErrorCode, isQuelleError, QuelleError } from '../src/errors.ts';
+import { DEFAULT_RELEVANCE } from '../src/retrieval/relevance.ts';
+
+const TOKEN = `${'M'.repeat(26)}.GaBcDe.${'x'.repeat(38)}`;
+const ROLE_A = '123456789012345678';
+const ROLE_B = '234567890123456789';
+
+/** The error a config load throws, to inspect every line of it. */
+function configError(load: () => unknown): QuelleError {
+  try {
+    load();
+  } catch (error) {
+    if (isQuelleError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadCoreConfig', () => {
+  it('has a default for everything', () => {
+    expect(loadCoreConfig({})).toEqual({
+      seedsDir: 'seeds',
+      indexDir: 'embeddings',
+      mode: 'hybrid',
+      model: {
+        model: 'Xenova/multilingual-e5-small',
+        local: false,
+        dtype: 'q8',
+        queryPrefix: 'query: ',
+        passagePrefix: 'passage: ',
+        cacheDir: path.resolve('.cache/models'),
+      },
+      relevance: DEFAULT_RELEVANCE,
+      logLevel: 'info',
+    });
+  });
+
+  it('counts empty and blank strings as unset', () => {
+    const blank = {
+      QUELLE_SEEDS_DIR: '',
+      QUELLE_INDEX_DIR: '  ',
+      QUELLE_MODE: '',
+      EMBEDDING_MODEL: '',
+      EMBEDDING_MODEL_DIR: ' ',
+      EMBEDDING_DTYPE: '',
+      EMBEDDING_CACHE_DIR: '',
+      LOG_LEVEL: '',
+    };
+    expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
+  });
+
+  it('reads the settings it is given', () => {
+    const config = loadCoreConfig({
+      QUELLE_SEEDS_DIR: 'artikel',
+      QUELLE_INDEX_DIR: 'index',
+      QUELLE_MODE: 'lexical',
+      EMBEDDING_DTYPE: 'fp32',
+      EMBEDDING_CACHE_DIR: 'cache',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({ seedsDir: 'artikel', indexDir: 'index', mode: 'lexical', logLevel: 'debug' });
+    expect(config.model.dtype).toBe('fp32');
+    expect(config.model.cacheDir).toBe(path.resolve('cache'));
+  });
+
+  it('rejects an unknown mode, dtype or log level with INVALID_CONFIG', () => {
+    const error = configError(() => loadCoreConfig({ QUELLE_MODE: 'fuzzy', EMBEDDING_DTYPE: 'fp64', LOG_LEVEL: 'loud' }));
+    expect(error.code).toBe(ErrorCode.InvalidConfig);
+    for (const name of ['QUELLE_MODE', 'EMBEDDING_DTYPE', 'LOG_LEVEL']) expect(error.message).toContain(name);
+  });
+
+  it('resolves EMBEDDING_MODEL_DIR to an absolute path, which wins over EMBEDDING_MODEL', () => {
+    const config = loadCoreConfig({ EMBEDDING_MODEL_DIR: 'test/fixtures/tiny-model', EMBEDDING_MODEL: 'intfloat/multilingual-e5-base' });
+    expect(config.model.model).toBe(path.resolve('test/fixtures/tiny-model'));
+    expect(path.isAbsolute(config.model.model)).toBe(true);
+    expect(config.model.local).toBe(true);
+    // The directory's name decides the prefixes, not the ignored hub id.
+    expect(config.model.queryPrefix).toBe('');
+    expect(config.model.passagePrefix).toBe('');
+  });
+
+  it('gives e5 models their query/passage prefixes and other models none', () => {
+    for (const model of ['intfloat/multilingual-e5-base', 'Xenova/e5-small-v2', 'intfloat/e5-large']) {
+      expect(loadCoreConfig({ EMBEDDING_MODEL: model }).model, model).toMatchObject({ model, local: false, queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+    }
+    expect(loadCoreConfig({ EMBEDDING_MODEL_DIR: '/models/multilingual-e5-small' }).model).toMatchObject({
+      model: path.resolve('/models/multilingual-e5-small'),
+      queryPrefix: 'query: ',
+      passagePrefix: 'passage: ',
+    });
+    for (const model of ['Xenova/all-MiniLM-L6-v2', 'Xenova/bge-m3', 'sentence-transformers/e55-model']) {
+      expect(loadCoreConfig({ EMBEDDING_MODEL: model }).model, model).toMatchObject({ model, queryPrefix: '', passagePrefix: '' });
+    }
+  });
+});
+
+describe('loadBotConfig', () => {
+  it('needs only a token and has defaults for the rest', () => {
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN })).toEqual({
+      ...loadCoreConfig({}),
+      token: TOKEN,
+      clientId: null,
+      guildId: null,
+      apiUrl: null,
+      moderatorRoleIds: [],
+      cooldownSeconds: 5,
+      results: 3,
+    });
+  });
+
+  it('counts empty strings as unset', () => {
+    const config = loadBotConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: '',
+      DISCORD_GUILD_ID: ' ',
+      DISCORD_API_URL: '',
+      MODERATOR_ROLE_IDS: '',
+      QUELLE_COOLDOWN_SECONDS: '',
+      QUELLE_RESULTS: '',
+    });
+    expect(config).toMatchObject({ clientId: null, guildId: null, apiUrl: null, moderatorRoleIds: [], cooldownSeconds: 5, results: 3 });
+    expect(configError(() => loadBotConfig({ DISCORD_TOKEN: '' })).message).toMatch(/DISCORD_TOKEN is required/);
+  });
+
+  it('reports every problem in one INVALID_CONFIG error that names the variables and points at .env.example', () => {
+    const bad = {
+      DISCORD_API_URL: 'not a url',
+      DISCORD_GUILD_ID: 'my-guild',
+      MODERATOR_ROLE_IDS: `${ROLE_A}, moderators`,
+      QUELLE_COOLDOWN_SECONDS: 'soon',
+    };
+    for (const [token, tokenProblem] of [
+      [undefined, /DISCORD_TOKEN is required/],
+      ['too-short', /DISCORD_TOKEN does not look like a bot token/],
+    ] as const) {
+      const error = configError(() => loadBotConfig({ ...bad, DISCORD_TOKEN: token }));
+      expect(error).toBeInstanceOf(QuelleError);
+      expect(error.code).toBe('INVALID_CONFIG');
+      const lines = error.message.split('\n');
+      expect(lines.filter((line) => line.startsWith('  - '))).toHaveLength(5);
+      expect(error.message).toMatch(tokenProblem);
+      expect(error.message).toMatch(/DISCORD_API_URL must be an http\(s\) URL/);
+      expect(error.message).toMatch(/DISCORD_GUILD_ID must be a Discord id/);
+      expect(error.message).toMatch(/MODERATOR_ROLE_IDS\.1 must be a Discord id/);
+      expect(error.message).toMatch(/QUELLE_COOLDOWN_SECONDS /);
+      expect(error.message).toContain('.env.example');
+      // The rejected token is never echoed.
+      expect(error.message).not.toContain('too-short');
+    }
+  });
+
+  it('accepts only http(s) URLs for DISCORD_API_URL', () => {
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:3000/api' }).apiUrl).toBe('http://127.0.0.1:3000/api');
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'https://discord.com/api' }).apiUrl).toBe('https://discord.com/api');
+    // Without a scheme `localhost:3000` parses as a URL of scheme "localhost:", which REST cannot use.
+    for (const url of ['localhost:3000', '127.0.0.1:3000', 'ftp://127.0.0.1/api', 'javascript:alert(1)']) {
+      expect(configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: url })).message, url).toContain('DISCORD_API_URL');
+    }
+  });
+
+  it('splits MODERATOR_ROLE_IDS at commas, trimming spaces and skipping empty entries', () => {
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, MODERATOR_ROLE_IDS: ROLE_A }).moderatorRoleIds).toEqual([ROLE_A]);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, MODERATOR_ROLE_IDS: `${ROLE_A},${ROLE_B}` }).moderatorRoleIds).toEqual([ROLE_A, ROLE_B]);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, MODERATOR_ROLE_IDS: ` ${ROLE_A} ,  ${ROLE_B} , ` }).moderatorRoleIds).toEqual([ROLE_A, ROLE_B]);
+    expect(configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, MODERATOR_ROLE_IDS: '1,2' })).message).toMatch(
+      /MODERATOR_ROLE_IDS\.0 must be a Discord id[\s\S]*MODERATOR_ROLE_IDS\.1 must be a Discord id/,
+    );
+  });
+
+  it('reads ids and coerces numbers from their text', () => {
+    const config = loadBotConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: ROLE_A,
+      DISCORD_GUILD_ID: ROLE_B,
+      QUELLE_COOLDOWN_SECONDS: ' 10 ',
+      QUELLE_RESULTS: '5',
+    });
+    expect(config).toMatchObject({ clientId: ROLE_A, guildId: ROLE_B, cooldownSeconds: 10, results: 5 });
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_COOLDOWN_SECONDS: '0' }).cooldownSeconds).toBe(0);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_COOLDOWN_SECONDS: '2.5' }).cooldownSeconds).toBe(2.5);
+  });
+
+  it('rejects numbers out of range', () => {
+    for (const [name, value] of [
+      ['QUELLE_COOLDOWN_SECONDS', '-1'],
+      ['QUELLE_COOLDOWN_SECONDS', '3601'],
+      ['QUELLE_COOLDOWN_SECONDS', 'Infinity'],
+      ['QUELLE_RESULTS', '0'],
+      ['QUELLE_RESULTS', '6'],
+      ['QUELLE_RESULTS', '2.5'],
+    ] as const) {
+      const error = configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, [name]: value }));
+      expect(error.code, `${name}=${value}`).toBe(ErrorCode.InvalidConfig);
+      expect(error.message, `${name}=${value}`).toContain(name);
+    }
+  });
+});
