@@ -102,7 +102,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
 
   // The lexical index is built while the model embeds: inference runs on onnxruntime's own
   // threads, and the lexical build yields between chunks, so the two overlap instead of adding up.
-  const lexicalBuild = LexicalIndex.buildAsync(passages);
+  // Its saved form is prepared then too, so that saving does not pay for it afterwards.
+  const lexicalBuild = LexicalIndex.buildAsync(passages).then((lexical) => {
+    lexical.toJSON();
+    return lexical;
+  });
   lexicalBuild.catch(() => {}); // awaited below; an embedding failure must not leave it unhandled
 
   let vectors: VectorIndex | null = null;

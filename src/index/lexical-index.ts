@@ -37,6 +37,8 @@ interface StoredLexicalIndex {
 }
 
 export class LexicalIndex {
+  private serialized: string | null = null;
+
   private constructor(
     private readonly engine: MiniSearch<LexicalDocument>,
     private readonly vocabulary: readonly string[],
@@ -126,7 +128,13 @@ export class LexicalIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** The saved form; computed once, since the index never changes after it is built. */
   toJSON(): string {
+    this.serialized ??= this.serialize();
+    return this.serialized;
+  }
+
+  private serialize(): string {
     const stored: StoredLexicalIndex = {
       analyzerVersion: ANALYZER_VERSION,
       vocabulary: [...this.vocabulary],

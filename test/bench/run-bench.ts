@@ -1,0 +1,539 @@
+/**
+ * `npm run bench`: Quelle's performance benchmark (a script, not a test). Progress goes to
+ * stderr; the result — a Markdown table, or one JSON document with --json — to stdout.
+ *
+ *   npm run bench                                   vectors at 10k and 100k, pipeline, bot
+ *   npm run bench -- --sizes 10000,100000,1000000   also 1M (vectra and orama are skipped there)
+ *   npm run bench -- --engines quelle,exact         only some engines
+ *   npm run bench -- --json                         one JSON document instead of the tables
+ *   npm run bench -- --sweep                        only the HNSW parameter sweep (at 100k)
+ *   npm run bench -- --sections vectors,bot         choose sections: vectors, pipeline, bot, sweep
+ *
+ * Other options: --queries N (500), --budget S (seconds of timed queries per engine and size,
+ * 30), --m / --ef-construction / --ef-search (HNSW for quelle; default DEFAULT_HNSW),
+ * --sweep-size (100000), --sweep-m, --sweep-efc, --sweep-ef, --sweep-recall (0.99),
+ * --reuse-sweep (take sweep measurements an earlier run saved in the work dir, e.g. to apply
+ * another --sweep-recall without rebuilding), --bot-passages (10000), --bot-questions (200),
+ * --bot-interval-ms (50), --seed, --work-dir (data and indexes; default $TMPDIR/quelle-bench),
+ * --force (run engines beyond their limits), --timeout-min (per child process, 60),
+ * --ef-probe 32,64,128 (after quelle's measurement, reload its vectors with each efSearch and
+ * measure recall and latency again: the efSearch curve of the index as built).
+ *
+ * Vector search. Data: seeded synthetic 384-d unit vectors with the structure of sentence
+ * embeddings (clustered, anisotropic, low intrinsic dimension; see synthetic.ts for why not
+ * uniform random); queries are perturbed held-out points. Every engine indexes the same vectors
+ * and answers the same queries with k = 10; recall@10 is measured against an exact scan. Each
+ * engine and size runs in two fresh processes: one builds and persists the index (build_s: from
+ * vectors in memory to index on disk; disk_mb), one loads it (load_ms) and answers the queries
+ * one at a time after 10 warm-up queries (p50/p95 latency, qps = 1000 / mean latency; an engine
+ * stops after --budget seconds, with at least 20 queries). rss_mb is the serving process's
+ * resident memory after loading and querying, minus its resident memory just before loading
+ * (both after a forced GC); the peak of each process is in the JSON. For quelle, the index is a
+ * whole generation (engines.ts) loaded with loadIndex, so load_ms and rss_mb include the small
+ * synthetic passages and their lexical index; vector_load_ms is VectorIndex.load alone.
+ *
+ * HNSW sweep (--sweep): builds HNSW for every M × efConstruction at --sweep-size, then measures
+ * recall and latency for every efSearch, loading the saved index with that efSearch as loadIndex
+ * does from the manifest. It recommends the fastest setting (lowest p50) with recall@10 ≥
+ * --sweep-recall (0.99: the 0.98 target plus a margin, since recall at a fixed efSearch falls as
+ * the index grows); settings within 10% of that p50 are decided by the shorter build.
+ *
+ * Pipeline: runIndexer (hybrid, rebuild) on ../shared/corpora/10kgnad/articles with the fixture
+ * model; wall time and its phases. Bot: /ask through the local Discord twin on a hybrid index of
+ * ≥ 10k passages (bot-worker.ts), timed from sending the interaction to the edited reply.
+ */
+
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_HNSW, type HnswParameters } from '../../src/index/vector-index.ts';
+import { MB, progress, PROJECT_ROOT, round, runChild, writeJson } from './bench-support.ts';
+import type { BotReport, BotTask } from './bot-worker.ts';
+import type { BuildReport, BuildTask, ServeReport, ServeTask, SweepPoint, SweepTask, TruthTask } from './engine-worker.ts';
+import { ENGINE_NAMES, type EngineName } from './engines.ts';
+import type { PipelineReport, PipelineTask } from './pipeline-worker.ts';
+import { DEFAULT_SEED, DIMENSION, generateBase, generateQueries, writeFloat32 } from './synthetic.ts';
+
+const SECTIONS = ['vectors', 'pipeline', 'bot', 'sweep'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const CORPUS_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'corpora', '10kgnad', 'articles');
+const XQUAD_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'xquad-de', 'articles');
+const XQUAD_QUESTIONS = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'xquad-de', 'questions.de.jsonl');
+const FIXTURE_MODEL = path.join(PROJECT_ROOT, 'test', 'fixtures', 'tiny-model');
+const RECALL_TARGET = 0.98;
+
+/** Where an engine stops being reasonable, and why (overridden by --force). */
+const ENGINE_LIMITS: Partial<Record<EngineName, { maxSize: number; reason: string }>> = {
+  vectra: {
+    maxSize: 100_000,
+    reason:
+      'Vectra checks every insert against all items (quadratic build) and keeps the index as one JSON string, which passes V8’s 512 MiB string limit at about 130k 384-d vectors',
+  },
+  orama: {
+    maxSize: 100_000,
+    reason:
+      'Orama scans and sorts every vector for each query and keeps each vector twice as JS values; at 1M that is seconds per query and far beyond its save() format (already too large for JSON at 100k)',
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000' },
+    engines: { type: 'string', default: ENGINE_NAMES.join(',') },
+    sections: { type: 'string' },
+    sweep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    queries: { type: 'string', default: '500' },
+    budget: { type: 'string', default: '30' },
+    m: { type: 'string' },
+    'ef-construction': { type: 'string' },
+    'ef-search': { type: 'string' },
+    'sweep-size': { type: 'string', default: '100000' },
+    'sweep-m': { type: 'string', default: '8,16,32' },
+    'sweep-efc': { type: 'string', default: '100,200,400' },
+    'sweep-ef': { type: 'string', default: '16,24,32,48,64,96,128,256' },
+    'sweep-recall': { type: 'string', default: '0.99' },
+    'bot-passages': { type: 'string', default: '10000' },
+    'bot-questions': { type: 'string', default: '200' },
+    'bot-interval-ms': { type: 'string', default: '50' },
+    seed: { type: 'string', default: String(DEFAULT_SEED) },
+    'work-dir': { type: 'string', default: path.join(os.tmpdir(), 'quelle-bench') },
+    force: { type: 'boolean', default: false },
+    'reuse-sweep': { type: 'boolean', default: false },
+    'ef-probe': { type: 'string' },
+    'timeout-min': { type: 'string', default: '60' },
+  },
+  strict: true,
+});
+
+function integers(flag: string, value: string): number[] {
+  const list = value.split(',').map((part) => Number(part.trim().replace(/_/g, '')));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--${flag} must be positive integers separated by commas, not "${value}"`);
+  return list;
+}
+const integer = (flag: string, value: string): number => integers(flag, value)[0]!;
+
+const sizes = integers('sizes', flags.sizes);
+const engines = flags.engines.split(',').map((name) => name.trim()) as EngineName[];
+for (const name of engines) if (!ENGINE_NAMES.includes(name)) throw new Error(`--engines: unknown engine "${name}" (known: ${ENGINE_NAMES.join(', ')})`);
+const sections = new Set<Section>(
+  (flags.sections ?? (flags.sweep ? 'sweep' : 'vectors,pipeline,bot')).split(',').map((name) => {
+    if (!SECTIONS.includes(name.trim() as Section)) throw new Error(`--sections: unknown section "${name}" (known: ${SECTIONS.join(', ')})`);
+    return name.trim() as Section;
+  }),
+);
+const queryCount = integer('queries', flags.queries);
+const budgetSeconds = Number(flags.budget);
+const hnsw: HnswParameters = {
+  m: flags.m ? integer('m', flags.m) : DEFAULT_HNSW.m,
+  efConstruction: flags['ef-construction'] ? integer('ef-construction', flags['ef-construction']) : DEFAULT_HNSW.efConstruction,
+  efSearch: flags['ef-search'] ? integer('ef-search', flags['ef-search']) : DEFAULT_HNSW.efSearch,
+};
+const seed = integer('seed', flags.seed);
+const workDir = path.resolve(flags['work-dir']);
+const timeoutMs = Number(flags['timeout-min']) * 60_000;
+const sweepRecall = Number(flags['sweep-recall']);
+const efProbe = flags['ef-probe'] ? integers('ef-probe', flags['ef-probe']) : [];
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+const queriesFile = path.join(workDir, 'data', `queries-s${seed}-${queryCount}.f32`);
+
+/** A cached base file with at least `count` vectors (a prefix is the smaller set), or a new one. */
+async function baseFileFor(count: number): Promise<string> {
+  const dataDir = path.join(workDir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const pattern = new RegExp(`^base-s${seed}-(\\d+)\\.f32$`);
+  for (const entry of await readdir(dataDir)) {
+    const match = pattern.exec(entry);
+    if (match && Number(match[1]) >= count) return path.join(dataDir, entry);
+  }
+  const target = Math.max(count, ...(sections.has('vectors') ? sizes : []), sections.has('sweep') ? integer('sweep-size', flags['sweep-size']) : 0);
+  progress(`generating ${target.toLocaleString('en')} synthetic ${DIMENSION}-d vectors (seed ${seed})`);
+  const file = path.join(dataDir, `base-s${seed}-${target}.f32`);
+  await writeFloat32(file, generateBase(target, seed));
+  return file;
+}
+
+async function ensureQueries(): Promise<void> {
+  if (existsSync(queriesFile)) return;
+  await writeFloat32(queriesFile, generateQueries(queryCount, seed));
+}
+
+/** Exact top-10 of every query at `count`, cached; computed by two processes (two cores). */
+async function truthFileFor(count: number): Promise<string> {
+  const file = path.join(workDir, 'data', `truth-s${seed}-${count}-q${queryCount}.json`);
+  if (existsSync(file)) return file;
+  progress(`exact ground truth for ${queryCount} queries at ${count.toLocaleString('en')} vectors`);
+  const baseFile = await baseFileFor(count);
+  const half = Math.ceil(queryCount / 2);
+  const ranges: [number, number][] = [
+    [0, half],
+    [half, queryCount],
+  ];
+  const parts = await Promise.all(
+    ranges.map(([from, to], i) =>
+      runChild<number[][]>(
+        'engine-worker.ts',
+        { mode: 'truth', baseFile, count, queriesFile, from, to } satisfies Omit<TruthTask, 'resultFile'>,
+        { timeoutMs, resultFile: path.join(workDir, 'results', `truth-${count}-${i}.json`) },
+      ),
+    ),
+  );
+  const labels: number[][] = [];
+  for (const part of parts) {
+    if (!part.ok) throw new Error(`ground truth at ${count}: ${part.reason}`);
+    labels.push(...part.value);
+  }
+  await writeJson(file, { count, labels });
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+type EngineResult =
+  | ({ build_s: number; disk_mb: number; build_rss_peak_mb: number } & Omit<ServeReport, 'details'> & { details: Record<string, number | string | boolean> })
+  | { skipped: string };
+
+async function benchEngine(engine: EngineName, count: number): Promise<EngineResult> {
+  const limit = ENGINE_LIMITS[engine];
+  if (limit && count > limit.maxSize && !flags.force) return { skipped: `${limit.reason} (--force runs it anyway)` };
+  const baseFile = await baseFileFor(count);
+  const truthFile = await truthFileFor(count);
+  const dir = path.join(workDir, 'indexes', `${engine}-${count}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  try {
+    progress(`${engine} @ ${count.toLocaleString('en')}: build`);
+    const built = await runChild<BuildReport>(
+      'engine-worker.ts',
+      { mode: 'build', engine, baseFile, count, dir, hnsw } satisfies Omit<BuildTask, 'resultFile'>,
+      { timeoutMs, resultFile: path.join(workDir, 'results', `build-${engine}-${count}.json`) },
+    );
+    if (!built.ok) return { skipped: `build ${built.reason}` };
+    progress(`${engine} @ ${count.toLocaleString('en')}: built in ${built.value.build_s.toFixed(1)} s; load and query`);
+    const served = await runChild<ServeReport>(
+      'engine-worker.ts',
+      { mode: 'serve', engine, count, dir, queriesFile, queries: queryCount, truthFile, budgetSeconds, hnsw, efProbe } satisfies Omit<ServeTask, 'resultFile'>,
+      { timeoutMs, resultFile: path.join(workDir, 'results', `serve-${engine}-${count}.json`) },
+    );
+    if (!served.ok) return { skipped: `load/query ${served.reason}` };
+    const { details, ...serve } = served.value;
+    return { build_s: built.value.build_s, disk_mb: built.value.disk_mb, ...serve, build_rss_peak_mb: built.value.build_rss_peak_mb, details: { ...built.value.details, ...details } };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchPipeline(): Promise<PipelineReport | { skipped: string }> {
+  if (!existsSync(CORPUS_DIR)) return { skipped: `${CORPUS_DIR} is absent (it comes with ../shared)` };
+  progress('pipeline: runIndexer on 10kGNAD with the fixture model');
+  const outcome = await runChild<PipelineReport>('pipeline-worker.ts', { corpusDir: CORPUS_DIR, modelDir: FIXTURE_MODEL } satisfies Omit<PipelineTask, 'resultFile'>, {
+    timeoutMs,
+    resultFile: path.join(workDir, 'results', 'pipeline.json'),
+  });
+  return outcome.ok ? outcome.value : { skipped: outcome.reason };
+}
+
+async function benchBot(): Promise<BotReport | { skipped: string }> {
+  for (const needed of [CORPUS_DIR, XQUAD_DIR, XQUAD_QUESTIONS]) if (!existsSync(needed)) return { skipped: `${needed} is absent (it comes with ../shared)` };
+  progress('bot: /ask through the Discord twin');
+  const task: Omit<BotTask, 'resultFile'> = {
+    corpusDir: CORPUS_DIR,
+    xquadDir: XQUAD_DIR,
+    questionsFile: XQUAD_QUESTIONS,
+    workDir,
+    passages: integer('bot-passages', flags['bot-passages']),
+    questions: integer('bot-questions', flags['bot-questions']),
+    intervalMs: Number(flags['bot-interval-ms']),
+  };
+  const outcome = await runChild<BotReport>('bot-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', 'bot.json') });
+  return outcome.ok ? outcome.value : { skipped: outcome.reason };
+}
+
+interface SweepResult {
+  readonly size: number;
+  readonly queries: number;
+  readonly points: SweepPoint[];
+  readonly chosen: SweepPoint | null;
+  readonly rule: string;
+}
+
+async function benchSweep(): Promise<SweepResult> {
+  const count = integer('sweep-size', flags['sweep-size']);
+  const baseFile = await baseFileFor(count);
+  const truthFile = await truthFileFor(count);
+  const points: SweepPoint[] = [];
+  for (const m of integers('sweep-m', flags['sweep-m'])) {
+    for (const efConstruction of integers('sweep-efc', flags['sweep-efc'])) {
+      const efSearch = integers('sweep-ef', flags['sweep-ef']);
+      const resultFile = path.join(workDir, 'results', `sweep-s${seed}-${count}-q${queryCount}-m${m}-efc${efConstruction}-ef${efSearch.join('_')}.json`);
+      if (flags['reuse-sweep'] && existsSync(resultFile)) {
+        progress(`sweep @ ${count.toLocaleString('en')}: M=${m} efConstruction=${efConstruction}: reusing ${resultFile}`);
+        points.push(...(JSON.parse(await readFile(resultFile, 'utf8')) as SweepPoint[]));
+        continue;
+      }
+      const dir = path.join(workDir, 'indexes', `sweep-${m}-${efConstruction}`);
+      await mkdir(dir, { recursive: true });
+      progress(`sweep @ ${count.toLocaleString('en')}: M=${m} efConstruction=${efConstruction}`);
+      const outcome = await runChild<SweepPoint[]>(
+        'engine-worker.ts',
+        { mode: 'sweep', baseFile, count, dir, queriesFile, queries: queryCount, truthFile, m, efConstruction, efSearch } satisfies Omit<SweepTask, 'resultFile'>,
+        { timeoutMs, resultFile },
+      );
+      await rm(dir, { recursive: true, force: true });
+      if (outcome.ok) points.push(...outcome.value);
+      else progress(`sweep M=${m} efConstruction=${efConstruction} failed: ${outcome.reason}`);
+    }
+  }
+  const good = points.filter((point) => point.recall_at_10 >= sweepRecall);
+  const fastest = Math.min(...good.map((point) => point.p50_ms));
+  const chosen = good.filter((point) => point.p50_ms <= fastest * 1.1).sort((a, b) => a.build_s - b.build_s || a.p50_ms - b.p50_ms)[0] ?? null;
+  return {
+    size: count,
+    queries: queryCount,
+    points,
+    chosen,
+    rule:
+      `lowest query p50 with recall@10 ≥ ${sweepRecall} at ${count.toLocaleString('en')} vectors (the target ${RECALL_TARGET} plus a margin: ` +
+      'recall at a fixed efSearch falls as the index grows); settings within 10% of that p50 are decided by the shorter build',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+function ms(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  return value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(0);
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+interface Target {
+  readonly target: string;
+  readonly value: string;
+  readonly met: boolean | null;
+}
+
+function evaluateTargets(results: Record<string, Partial<Record<EngineName, EngineResult>>>, pipeline: unknown, bot: unknown): Target[] {
+  const targets: Target[] = [];
+  const served = (size: number, engine: EngineName) => {
+    const result = results[String(size)]?.[engine];
+    return result && !('skipped' in result) ? result : undefined;
+  };
+  const ours100k = served(100_000, 'quelle');
+  if (ours100k) {
+    const vectra = served(100_000, 'vectra');
+    const exact = served(100_000, 'exact');
+    targets.push(
+      vectra
+        ? { target: '100k: quelle p50 ≥ 20× faster than Vectra', value: `${(vectra.p50_ms / ours100k.p50_ms).toFixed(0)}×`, met: vectra.p50_ms / ours100k.p50_ms >= 20 }
+        : { target: '100k: quelle p50 ≥ 20× faster than Vectra', value: 'Vectra not run', met: null },
+      exact
+        ? { target: '100k: quelle p50 ≥ 5× faster than exact scan', value: `${(exact.p50_ms / ours100k.p50_ms).toFixed(0)}×`, met: exact.p50_ms / ours100k.p50_ms >= 5 }
+        : { target: '100k: quelle p50 ≥ 5× faster than exact scan', value: 'exact not run', met: null },
+      { target: '100k: quelle recall@10 ≥ 0.98', value: ours100k.recall_at_10.toFixed(4), met: ours100k.recall_at_10 >= 0.98 },
+      { target: '100k: loading the quelle index ≤ 1 s', value: `${ours100k.load_ms.toFixed(0)} ms (vectors alone ${Number(ours100k.details.vector_load_ms).toFixed(0)} ms)`, met: ours100k.load_ms <= 1000 },
+    );
+  }
+  for (const [size, bySize] of Object.entries(results)) {
+    const ours = bySize.quelle;
+    if (!ours || 'skipped' in ours) continue;
+    const built = ours.details.ef_search;
+    const loaded = ours.details.ef_search_loaded;
+    targets.push({ target: `${Number(size).toLocaleString('en')}: efSearch persisted with the index`, value: `built with ${built}, loaded ${loaded}`, met: built === loaded });
+  }
+  if (sizes.includes(1_000_000) && engines.includes('quelle')) {
+    const ours1m = served(1_000_000, 'quelle');
+    targets.push(
+      ours1m
+        ? { target: '1M: quelle builds and answers; p95 ≤ 5 ms', value: `p95 ${ms(ours1m.p95_ms)} ms, build ${ours1m.build_s.toFixed(0)} s, recall ${ours1m.recall_at_10.toFixed(4)}`, met: ours1m.p95_ms <= 5 }
+        : { target: '1M: quelle builds and answers; p95 ≤ 5 ms', value: String((results['1000000']?.quelle as { skipped?: string } | undefined)?.skipped ?? 'not run'), met: false },
+    );
+  }
+  if (pipeline && !('skipped' in (pipeline as object))) {
+    const p = pipeline as PipelineReport;
+    targets.push({ target: 'pipeline: all but embedding ≤ 10% of wall time', value: `${(p.non_embed_share * 100).toFixed(1)}%`, met: p.non_embed_share <= 0.1 });
+  }
+  if (bot && !('skipped' in (bot as object))) {
+    const b = bot as BotReport;
+    targets.push(
+      { target: 'bot: /ask p50 ≤ 50 ms', value: `${ms(b.p50_ms)} ms`, met: b.p50_ms <= 50 },
+      { target: 'bot: /ask p95 ≤ 150 ms', value: `${ms(b.p95_ms)} ms`, met: b.p95_ms <= 150 },
+    );
+  }
+  return targets;
+}
+
+/** Rounds every number in a JSON-able value, for a readable document. */
+function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return round(value, value !== 0 && Math.abs(value) < 1 ? 4 : 3);
+  if (Array.isArray(value)) return value.map(rounded);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, rounded(inner)]));
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+await mkdir(workDir, { recursive: true });
+const startedAt = new Date();
+const results: Record<string, Partial<Record<EngineName, EngineResult>>> = {};
+let pipeline: PipelineReport | { skipped: string } | undefined;
+let bot: BotReport | { skipped: string } | undefined;
+let sweep: SweepResult | undefined;
+
+if (sections.has('vectors') || sections.has('sweep')) await ensureQueries();
+if (sections.has('vectors')) {
+  // Data for the largest size first, so that smaller sizes read a prefix of it.
+  await baseFileFor(Math.max(...sizes));
+  for (const size of sizes) {
+    results[String(size)] = {};
+    for (const engine of engines) {
+      const result = await benchEngine(engine, size);
+      results[String(size)]![engine] = result;
+      if ('skipped' in result) progress(`${engine} @ ${size.toLocaleString('en')}: skipped: ${result.skipped}`);
+      else progress(`${engine} @ ${size.toLocaleString('en')}: p50 ${ms(result.p50_ms)} ms, recall ${result.recall_at_10.toFixed(4)}`);
+    }
+  }
+}
+if (sections.has('pipeline')) pipeline = await benchPipeline();
+if (sections.has('bot')) bot = await benchBot();
+if (sections.has('sweep')) sweep = await benchSweep();
+const targets = evaluateTargets(results, pipeline, bot);
+
+const meta = {
+  started: startedAt.toISOString(),
+  seconds: (Date.now() - startedAt.getTime()) / 1000,
+  node: process.version,
+  cpus: os.cpus().length,
+  memory_gb: os.totalmem() / 1024 / MB,
+  dimension: DIMENSION,
+  k: 10,
+  queries: queryCount,
+  budget_s: budgetSeconds,
+  seed,
+  hnsw,
+};
+
+if (flags.json) {
+  const document = {
+    ...(sections.has('vectors') ? { sizes: results } : {}),
+    ...(pipeline ? { pipeline } : {}),
+    ...(bot ? { bot } : {}),
+    ...(sweep ? { sweep } : {}),
+    targets,
+    meta,
+  };
+  process.stdout.write(`${JSON.stringify(rounded(document), null, 2)}\n`);
+} else {
+  const out: string[] = [];
+  if (sections.has('vectors')) {
+    out.push(
+      `Vector search: ${DIMENSION}-d synthetic unit vectors, k = 10, ${queryCount} queries (an engine stops after ${budgetSeconds} s), ` +
+        `quelle HNSW M=${hnsw.m} efConstruction=${hnsw.efConstruction} efSearch=${hnsw.efSearch}\n`,
+    );
+    const rows: string[][] = [];
+    for (const [size, bySize] of Object.entries(results)) {
+      for (const [engine, result] of Object.entries(bySize)) {
+        const label = Number(size).toLocaleString('en');
+        if ('skipped' in result) rows.push([label, engine, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${result.skipped}`]);
+        else
+          rows.push([
+            label,
+            engine,
+            fixed(result.build_s, result.build_s < 10 ? 2 : 1),
+            fixed(result.disk_mb, 1),
+            fixed(result.load_ms, 0),
+            ms(result.p50_ms),
+            ms(result.p95_ms),
+            fixed(result.qps, result.qps < 10 ? 1 : 0),
+            fixed(result.recall_at_10, 4),
+            fixed(result.rss_mb, 0),
+            `${result.queries} queries`,
+          ]);
+      }
+    }
+    out.push(markdownTable(['passages', 'engine', 'build s', 'disk MB', 'load ms', 'p50 ms', 'p95 ms', 'QPS', 'recall@10', 'RSS MB', 'notes'], rows));
+    for (const [size, bySize] of Object.entries(results)) {
+      const ours = bySize.quelle;
+      if (!ours || 'skipped' in ours || !ours.ef_probe) continue;
+      out.push(`\nquelle at ${Number(size).toLocaleString('en')} with other efSearch values (same index, reloaded):\n`);
+      out.push(markdownTable(['efSearch', 'p50 ms', 'p95 ms', 'recall@10'], ours.ef_probe.map((p) => [String(p.efSearch), ms(p.p50_ms), ms(p.p95_ms), fixed(p.recall_at_10, 4)])));
+    }
+  }
+  if (pipeline) {
+    out.push('\nIndexing pipeline (runIndexer, hybrid, fixture model, ../shared/corpora/10kgnad):\n');
+    if ('skipped' in pipeline) out.push(`skipped: ${pipeline.skipped}`);
+    else {
+      const p = pipeline;
+      out.push(
+        markdownTable(
+          ['articles', 'passages', 'wall s', 'parse s', 'chunk s', 'embed s', 'insert s', 'lexical s', 'save s', 'other s', 'passages/s', 'non-embedding', 'model load s'],
+          [[String(p.articles), String(p.passages), fixed(p.wall_s, 2), fixed(p.parse_s, 2), fixed(p.chunk_s, 2), fixed(p.embed_s, 2), fixed(p.insert_s, 2), fixed(p.lexical_s, 2), fixed(p.save_s, 2), fixed(p.other_s, 2), fixed(p.passages_per_s, 0), `${(p.non_embed_share * 100).toFixed(1)}%`, fixed(p.model_load_s, 2)]],
+        ),
+      );
+    }
+  }
+  if (bot) {
+    out.push('\nIn-bot /ask through the Discord twin (send → edited reply):\n');
+    if ('skipped' in bot) out.push(`skipped: ${bot.skipped}`);
+    else
+      out.push(
+        markdownTable(
+          ['passages', 'questions', 'answered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'search p50 ms', 'search p95 ms', 'twin violations'],
+          [[String(bot.passages), String(bot.questions), String(bot.answered), ms(bot.p50_ms), ms(bot.p95_ms), ms(bot.p99_ms), ms(bot.max_ms), String(bot.search_p50_ms), String(bot.search_p95_ms), String(bot.violations)]],
+        ),
+      );
+  }
+  if (sweep) {
+    out.push(`\nHNSW sweep at ${sweep.size.toLocaleString('en')} vectors, ${sweep.queries} queries:\n`);
+    out.push(
+      markdownTable(
+        ['M', 'efConstruction', 'efSearch', 'build s', 'vectors MB', 'p50 ms', 'p95 ms', 'recall@10'],
+        sweep.points.map((p) => [String(p.m), String(p.efConstruction), String(p.efSearch), fixed(p.build_s, 1), fixed(p.vectors_mb, 1), ms(p.p50_ms), ms(p.p95_ms), fixed(p.recall_at_10, 4)]),
+      ),
+    );
+    const builds = [...new Map(sweep.points.map((p) => [`${p.m}/${p.efConstruction}`, p])).values()];
+    const smallest = (m: number, efc: number, recall: number): string => {
+      const hit = sweep!.points.find((p) => p.m === m && p.efConstruction === efc && p.recall_at_10 >= recall);
+      return hit ? `${hit.efSearch} (p50 ${ms(hit.p50_ms)} ms)` : '–';
+    };
+    out.push(`\nSmallest efSearch reaching a recall@10, per build:\n`);
+    out.push(
+      markdownTable(
+        ['M', 'efConstruction', 'build s', 'vectors MB', `efSearch for ≥ ${RECALL_TARGET}`, `efSearch for ≥ ${sweepRecall}`],
+        builds.map((p) => [String(p.m), String(p.efConstruction), fixed(p.build_s, 1), fixed(p.vectors_mb, 1), smallest(p.m, p.efConstruction, RECALL_TARGET), smallest(p.m, p.efConstruction, sweepRecall)]),
+      ),
+    );
+    const c = sweep.chosen;
+    out.push(
+      c
+        ? `\nChosen (${sweep.rule}): M=${c.m} efConstruction=${c.efConstruction} efSearch=${c.efSearch} (recall ${c.recall_at_10.toFixed(4)}, p50 ${ms(c.p50_ms)} ms, build ${c.build_s.toFixed(1)} s). DEFAULT_HNSW is M=${DEFAULT_HNSW.m} efConstruction=${DEFAULT_HNSW.efConstruction} efSearch=${DEFAULT_HNSW.efSearch}.`
+        : `\nNo setting reached recall@10 ≥ ${sweepRecall}.`,
+    );
+  }
+  if (targets.length > 0) {
+    out.push('\nTargets (issue #5):\n');
+    out.push(markdownTable(['target', 'measured', 'met'], targets.map((t) => [t.target, t.value, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
+  }
+  out.push(`\n${meta.cpus} CPUs, ${meta.memory_gb.toFixed(0)} GB, Node ${meta.node}; ${meta.seconds.toFixed(0)} s.`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
