@@ -38,7 +38,10 @@ export function createBot({ config, logger, clientOptions, embedder }: CreateBot
     // Mentions of the bot carry their content without the privileged MessageContent intent.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_MENTIONS,
-    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+    // Each interaction token gets its own REST handler, which discord.js sweeps only after an
+    // hour by default: a busy hour holds one per question (~800 bytes each). Sweep idle ones
+    // every minute.
+    rest: { handlerSweepInterval: 60_000, ...(config.apiUrl ? { api: config.apiUrl } : {}) },
     ...clientOptions,
   });
 

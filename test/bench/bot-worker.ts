@@ -96,7 +96,7 @@ const questions = (await readFile(task.questionsFile, 'utf8'))
   .filter((line) => line.trim() !== '')
   .map((line) => (JSON.parse(line) as { question: string }).question);
 
-const harness = await startHarness({ withoutIndex: true, env: { QUELLE_SEEDS_DIR: seedsDir, QUELLE_INDEX_DIR: indexDir, QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent' } });
+const harness = await startHarness({ buildIndex: false, env: { QUELLE_SEEDS_DIR: seedsDir, QUELLE_INDEX_DIR: indexDir, QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent' } });
 try {
   const loaded = harness.bot.service.current?.index.manifest.counts.passages ?? 0;
   if (loaded !== built.summary.passages) throw new Error(`the bot serves ${loaded} passages, expected ${built.summary.passages}`);

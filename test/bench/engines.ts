@@ -113,13 +113,15 @@ export function syntheticArticles(count: number): Article[] {
   return articles;
 }
 
-/** An "embedder" that hands out the benchmark's vectors in passage order. */
+/** An "embedder" that hands out the benchmark's vectors in passage order, across calls. */
 function precomputedEmbedder(base: Float32Array): Embedder {
+  // buildIndex embeds in label order, batch after batch: a cursor across calls keeps the mapping.
+  let next = 0;
   return {
     modelId: 'bench:synthetic-384@f32',
     dimension: DIMENSION,
     embedQuery: () => Promise.reject(new Error('the benchmark embeds no queries')),
-    embedPassages: (texts) => Promise.resolve(texts.map((_, i) => row(base, i))),
+    embedPassages: (texts) => Promise.resolve(texts.map(() => row(base, next++))),
     dispose: () => Promise.resolve(),
   };
 }

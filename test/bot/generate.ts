@@ -2,6 +2,7 @@
  * Seeded generators for property-style tests: every run sees the same cases, and a failing case
  * can be replayed from its seed. No dependencies: mulberry32 is enough for test data.
  */
+import { uniform } from '../helpers/prng.ts';
 
 export interface Random {
   /** A float in [0, 1). */
@@ -13,14 +14,7 @@ export interface Random {
 }
 
 export function prng(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uniform(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p };
 }

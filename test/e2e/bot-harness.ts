@@ -5,11 +5,12 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationCommandOptionType } from 'discord.js';
-import { createBot, type Bot } from '../../src/bot/bot.ts';
+import { createBot, type Bot, type CreateBotOptions } from '../../src/bot/bot.ts';
 import { registerCommands } from '../../src/bot/register-commands.ts';
 import { loadBotConfig, type BotConfig } from '../../src/config.ts';
+import type { Embedder } from '../../src/embedding/embedder.ts';
 import type { Logger } from '../../src/logger.ts';
-import { startDiscordTwin, type DiscordTwin, type InteractionHandle, type TwinOptions } from '../discord-twin/twin.js';
+import { startDiscordTwin, type DiscordTwin, type InteractionHandle, type TwinMessage, type TwinOptions } from '../discord-twin/twin.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const FIXTURE_MODEL = path.join(PROJECT_ROOT, 'test', 'fixtures', 'tiny-model');
@@ -40,18 +41,23 @@ export interface Harness {
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly twin?: TwinOptions;
-  /** Build no index before the bot starts. */
-  readonly withoutIndex?: boolean;
-  readonly clientOptions?: Parameters<typeof createBot>[0]['clientOptions'];
+  /** Seeds folder to use as is (default: a copy of the project's seeds). */
+  readonly seedsDir?: string;
+  /** Index folder to use as is (default: a fresh one). */
+  readonly indexDir?: string;
+  /** Build an index before the bot starts (default: true unless `indexDir` is given). */
+  readonly buildIndex?: boolean;
+  /** An embedder for the build and the bot (default: the fixture model, loaded by each). */
+  readonly embedder?: Embedder;
+  readonly clientOptions?: CreateBotOptions['clientOptions'];
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'quelle-e2e-'));
-  const seedsDir = path.join(work, 'seeds');
-  const indexDir = path.join(work, 'embeddings');
-  await cp(path.join(PROJECT_ROOT, 'seeds'), seedsDir, { recursive: true });
-  const twin = await startDiscordTwin({ token: BOT_TOKEN, ...options.twin });
-  const config = loadBotConfig({
+/** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
+export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
+
+/** The environment that points a bot at a twin, with the fixture model and no cooldown. */
+export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
+  return {
     DISCORD_TOKEN: BOT_TOKEN,
     DISCORD_API_URL: twin.apiUrl,
     DISCORD_CLIENT_ID: twin.ids.applicationId,
@@ -60,15 +66,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     QUELLE_INDEX_DIR: indexDir,
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
-    ...options.env,
-  });
+  };
+}
+
+/** The real bot (discord.js client, search service, commands) against a fresh Discord twin. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'quelle-e2e-'));
+  const seedsDir = options.seedsDir ?? path.join(work, 'seeds');
+  if (!options.seedsDir) await cp(path.join(PROJECT_ROOT, 'seeds'), seedsDir, { recursive: true });
+  const indexDir = options.indexDir ?? path.join(work, 'embeddings');
+  const twin = await startDiscordTwin({ token: BOT_TOKEN, ...options.twin });
+  const config = loadBotConfig({ ...twinEnv(twin, seedsDir, indexDir), ...options.env });
   const logger = recordingLogger();
-  if (!options.withoutIndex) {
+  const embedder = options.embedder ? { embedder: options.embedder } : {};
+  if (options.buildIndex ?? !options.indexDir) {
     const { runIndexer } = await import('../../src/indexer/run-indexer.ts');
-    await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model });
+    await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...embedder });
   }
   await registerCommands({ token: config.token, apiUrl: config.apiUrl, clientId: config.clientId, guildId: config.guildId });
-  const bot = createBot({ config, logger, clientOptions: { waitGuildTimeout: 100, ...options.clientOptions } });
+  const bot = createBot({ config, logger, clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions }, ...embedder });
   await bot.start();
   return {
     twin,
@@ -83,6 +99,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** All text a message shows: content, embed titles, descriptions, fields and footers. */
+export function shownText(message: TwinMessage): string {
+  return [
+    message.content,
+    ...message.embeds.flatMap((embed) => [
+      embed.title ?? '',
+      embed.description ?? '',
+      ...(embed.fields ?? []).flatMap((field) => [field.name, field.value]),
+      embed.footer?.text ?? '',
+    ]),
+  ].join('\n');
 }
 
 /** Sends /ask as a member of the twin's guild. */

@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiCommand, TwinMessage } from '../discord-twin/twin.js';
-import { ask, BOT_TOKEN, SEED_QUESTION, startHarness, type Harness } from './bot-harness.ts';
+import type { ApiCommand } from '../discord-twin/twin.js';
+import { ask, BOT_TOKEN, SEED_QUESTION, shownText, startHarness, type Harness } from './bot-harness.ts';
 
 const DEFER = 5;
 const REPLY = 4;
@@ -21,19 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-/** All text a message shows: content, embed titles, descriptions, fields and footers. */
-function shownText(message: TwinMessage): string {
-  return [
-    message.content,
-    ...message.embeds.flatMap((embed) => [
-      embed.title ?? '',
-      embed.description ?? '',
-      ...(embed.fields ?? []).flatMap((field) => [field.name, field.value]),
-      embed.footer?.text ?? '',
-    ]),
-  ].join('\n');
-}
 
 describe('start-up and registration', () => {
   it('logs in, becomes ready and logs a ready line with index stats', () => {
@@ -248,7 +235,7 @@ describe('/reindex', () => {
 
 describe('without an index', () => {
   it('starts anyway, says the index is unavailable, and /reindex repairs it', async () => {
-    const local = await startHarness({ withoutIndex: true });
+    const local = await startHarness({ buildIndex: false });
     try {
       expect(local.bot.client.isReady()).toBe(true);
       const before = await ask(local.twin, SEED_QUESTION, { locale: 'de' });
