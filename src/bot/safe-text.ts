@@ -25,9 +25,18 @@ export function safeText(text: string): string {
   return defuseMentions(escapeLeftovers(escapeMarkdown(stripInvisible(text))));
 }
 
-// escapeMarkdown leaves some `*`, `_` and backticks unescaped (in runs of seven stars or
-// underscores, five backticks): escape each one it left, but keep underscores in links as it does.
-const LEFTOVER = /\\[\s\S]|(https?:\/\/\S+)|[*_`]/g;
+/*
+ * escapeMarkdown leaves some `*`, `_` and backticks unescaped: in runs of seven stars or
+ * underscores or five backticks, and every `_` after "https://" up to the next white space,
+ * even past the end of the link, where Discord formats again: `<https://x.y>__u__` and
+ * `[x](https://x.y)__u__` underline "u". Escape each one it left, except underscores inside a
+ * link, which Discord shows as they are and a backslash would break.
+ */
+// Where a link ends, as Discord parses it: `<https://…>` at its `>`; a bare URL at white space,
+// a `<`, or a `)` that closes no `(` of its own (the end of a masked link `[x](https://…)` or of
+// a parenthesis around the URL; "…/wiki/Wien_(Stadt)" keeps its pair).
+const LINK = /<https?:\/\/[^\s>]+>|https?:\/\/(?:\([^\s<()]*\)|[^\s<)])+/;
+const LEFTOVER = new RegExp(String.raw`\\[\s\S]|(${LINK.source})|[*_\`]`, 'g');
 const escapeOne = (token: string): string => (token.length === 1 ? `\\${token}` : token);
 
 function escapeLeftovers(text: string): string {

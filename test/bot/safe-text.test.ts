@@ -62,6 +62,37 @@ describe('safeText', () => {
 
   it('keeps underscores in links, which Discord does not format', () => {
     expect(safeText('siehe https://example.com/a_b_c')).toBe('siehe https://example.com/a_b_c');
+    expect(safeText('siehe https://example.com/a__b__c')).toBe('siehe https://example.com/a__b__c');
+    expect(safeText('siehe <https://example.com/a__b>')).toBe('siehe <https://example.com/a__b>');
+    expect(safeText('https://de.wikipedia.org/wiki/Wien_(Stadt)_Bezirke')).toBe('https://de.wikipedia.org/wiki/Wien_(Stadt)_Bezirke');
+  });
+
+  it('escapes markers after the end of a link, where Discord formats again', () => {
+    // escapeMarkdown leaves underscores after "https://" up to white space, past the link's end.
+    expect(safeText('<https://example.com>__unterstrichen__ Koalition')).toBe('<https://example.com>\\_\\_unterstrichen\\_\\_ Koalition');
+    expect(safeText('<https://example.com>_kursiv_')).toBe('<https://example.com>\\_kursiv\\_');
+    expect(safeText('https://example.com<b>__u__')).toBe('https://example.com<b>\\_\\_u\\_\\_');
+    expect(safeText('[x](https://example.com)__u__')).toBe('[x](https://example.com)\\_\\_u\\_\\_');
+    expect(safeText('(siehe https://example.com/a_b)__u__')).toBe('(siehe https://example.com/a_b)\\_\\_u\\_\\_');
+  });
+
+  it('leaves no unescaped marker but underscores inside links, in generated text full of links', () => {
+    // Links as Discord's parser delimits them: `<https://…>` up to its `>`; a bare URL up to white
+    // space, `<` or a `)` without its own `(` (a test-side copy, not the implementation's).
+    const link = /<https?:\/\/[^\s>]+>|https?:\/\/(?:\([^\s<()]*\)|[^\s<)])+/g;
+    const pieces = ['<https://x.y>', '<https://x.y/a_b>', 'https://x.y/a_b', '[x](https://x.y)', '<', '>', '(', ')', '[', ']', '__', '_', '**', '*', '`', '\\', ' ', 'a'];
+    const random = prng(5);
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: random.int(1, 30) }, () => random.pick(pieces)).join('');
+      const escaped = safeText(text);
+      const links = [...escaped.matchAll(link)];
+      const inLink = (at: number): boolean => links.some((found) => at > found.index && at < found.index + found[0].length);
+      const unescaped = [...escaped.matchAll(/\\[\s\S]|[*_`]/g)].filter((found) => found[0].length === 1).map((found) => found.index);
+      expect(
+        unescaped.filter((at) => !(escaped[at] === '_' && inLink(at))),
+        `${JSON.stringify(text)} → ${JSON.stringify(escaped)}`,
+      ).toEqual([]);
+    }
   });
 
   it('gives text without unescaped bold markers, dangling escapes or broken characters', () => {

@@ -148,16 +148,6 @@ function unescapedMarkers(text: string): number[] {
   return found;
 }
 
-/**
- * discord.js's escapeMarkdown deliberately leaves `_` unescaped right after `https://…` (inside a
- * URL it is not Markdown), but its look-behind for `__` also matches past the end of an
- * angle-bracket URL, where Discord does format (`<https://x.y>__u__`). Known weakness, documented by the expected
- * failure below; the fuzz counts these instead of failing on them.
- */
-function exemptByDiscordJs(text: string, at: number): boolean {
-  return text[at] === '_' && /https?:\/\/\S+$/.test(text.slice(0, at));
-}
-
 function generatedQuestion(random: () => number): string {
   const pieces = [
     '**', '__', '*', '_', '~~', '||', '`', '```', '> ', '# ', '- ', '1. ', '[link](https://example.com)', '<https://x.y>', '\\', '\\*',
@@ -174,7 +164,6 @@ describe('Markdown and invisible characters cannot break the embed', () => {
     const botId = h.twin.ids.botUserId;
     let answered = 0;
     let refused = 0;
-    let exempt = 0;
     for (let i = 0; i < 120; i++) {
       const question = generatedQuestion(random);
       let message: TwinMessage;
@@ -197,29 +186,27 @@ describe('Markdown and invisible characters cannot break the embed', () => {
       const title = message.embeds[0]!.title!;
       expect(title, JSON.stringify(question)).not.toMatch(INVISIBLE);
       const echoed = title.replace(/^(Question|Frage): /, '');
-      const markers = unescapedMarkers(echoed);
-      exempt += markers.filter((at) => exemptByDiscordJs(echoed, at)).length;
-      expect(markers.filter((at) => !exemptByDiscordJs(echoed, at)), `${JSON.stringify(question)} → ${JSON.stringify(title)}`).toEqual([]);
+      // No exemption for underscores in links: the generated links have none, and markers right
+      // after a link (`<https://x.y>__`, `[link](https://example.com)__`) must be escaped too.
+      expect(unescapedMarkers(echoed), `${JSON.stringify(question)} → ${JSON.stringify(title)}`).toEqual([]);
       expect(title.length).toBeLessThanOrEqual(256);
       for (const field of message.embeds[0]!.fields ?? []) expect(field.value).not.toMatch(INVISIBLE);
     }
-    console.log(`markdown fuzz: 120 questions, ${answered} answered, ${refused} refused; ${exempt} underscores left unescaped by discord.js after a URL (known); violations ${h.twin.violations.length}`);
+    console.log(`markdown fuzz: 120 questions, ${answered} answered, ${refused} refused; violations ${h.twin.violations.length}`);
     expect(answered).toBeGreaterThan(60);
     expect(h.twin.violations).toEqual([]);
     expect(botMessages(h.twin).filter((message) => message.wouldPing)).toEqual([]);
   });
 
-  /*
-   * Known weakness (expected to fail until safe-text.ts escapes these itself): discord.js leaves
-   * `__` after an angle-bracket URL unescaped, so the echoed question can underline part of the
-   * title. Remove `.fails` once fixed.
-   */
-  describe('known weakness (expected to fail)', () => {
-    it.fails.each([
-      ['underline after an angle-bracket URL', '<https://example.com>__unterstrichen__ Koalition'],
-    ])('escapes %s', async (_label, question) => {
-      const final = await (await ask(h.twin, question)).waitForFinal(10_000);
-      expect(unescapedMarkers(final.embeds[0]!.title!.replace(/^Question: /, ''))).toEqual([]);
-    });
+  // Markers right after a link, which discord.js's escapeMarkdown can take for part of the link.
+  it.each([
+    ['underline after an angle-bracket URL', '<https://example.com>__unterstrichen__ Koalition'],
+    ['italics after an angle-bracket URL', '<https://example.com>_kursiv_ Koalition'],
+    ['underline after a bare URL ended by "<"', 'https://example.com<b>__unterstrichen__ Koalition'],
+    ['underline after a masked link', '[Koalition](https://example.com)__unterstrichen__ Willigen'],
+  ])('escapes %s', async (_label, question) => {
+    const final = await (await ask(h.twin, question)).waitForFinal(10_000);
+    expect(isAnswer(final)).toBe(true);
+    expect(unescapedMarkers(final.embeds[0]!.title!.replace(/^Question: /, ''))).toEqual([]);
   });
 });
