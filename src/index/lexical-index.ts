@@ -1,4 +1,4 @@
-import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
+import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
 import type { Passage } from '../articles/article.ts';
 import { ANALYZER_VERSION, analyze, Decompounder, partTerms, processTerm, tokenize } from './text-analysis.ts';
 
@@ -23,10 +23,32 @@ interface LexicalDocument {
  */
 const FIELDS = ['text', 'title', 'category', 'parts'] as const;
 
+/**
+ * How much a compound part counts against a whole word, on both sides: the parts field of a
+ * passage, and the parts of a question's compounds ("Paketkopf" asks about "Paket" too).
+ */
+const PART_WEIGHT = 0.3;
+
+/**
+ * Stems of at least this many letters also match terms within a small edit distance (one edit
+ * up to 7 letters, two from 8): it bridges what stemming leaves apart ("südkalifornische" and
+ * "Südkalifornien", "Entdecker" and "entdeckte") and English cognates of German words
+ * ("Parliament", "university"). MiniSearch weighs such matches at 0.45 of an exact one. Shorter
+ * stems are too ambiguous, and more than two edits cost latency for no gain.
+ */
+const FUZZY_MIN_LENGTH = 5;
+const FUZZY_DISTANCE = 0.2;
+const FUZZY_MAX_EDITS = 2;
+
 const SEARCH_OPTIONS: SearchOptions = {
-  boost: { text: 1, title: 0.3, category: 0.2, parts: 0.1 },
+  boost: { text: 1, title: 0.3, category: 0.2, parts: PART_WEIGHT },
   combineWith: 'OR',
   bm25: { k: 1.2, b: 0.6, d: 0.5 },
+  fuzzy: (term) => (term.length >= FUZZY_MIN_LENGTH ? FUZZY_DISTANCE : false),
+  maxFuzzy: FUZZY_MAX_EDITS,
+  // Queries are made of terms already analysed (see `queryTerms`): taken as they are.
+  tokenize: (term) => [term],
+  processTerm: (term) => term,
 };
 
 interface StoredLexicalIndex {
@@ -41,6 +63,7 @@ export class LexicalIndex {
 
   private constructor(
     private readonly engine: MiniSearch<LexicalDocument>,
+    private readonly decompounder: Decompounder,
     private readonly vocabulary: readonly string[],
     private readonly documentFrequency: ReadonlyMap<string, number>,
   ) {}
@@ -53,21 +76,17 @@ export class LexicalIndex {
       tokenize,
       processTerm: (token, field) => {
         const term = processTerm(token);
-        if (term === null) return null;
-        if (field === 'parts') {
-          const parts = partTerms(token, decompounder, term);
-          return parts.length > 0 ? parts : null;
-        }
-        // Fields other than parts index the word itself; a query (no field) asks for both.
-        return field === undefined ? [term, ...partTerms(token, decompounder, term)] : term;
+        if (term === null || field !== 'parts') return term;
+        const parts = partTerms(token, decompounder, term);
+        return parts.length > 0 ? parts : null;
       },
     };
   }
 
   static build(passages: readonly Passage[]): LexicalIndex {
-    const { engine, vocabulary } = LexicalIndex.prepare(passages);
+    const { engine, decompounder, vocabulary } = LexicalIndex.prepare(passages);
     engine.addAll(passages.map(toDocument));
-    return new LexicalIndex(engine, vocabulary, documentFrequencies(passages));
+    return new LexicalIndex(engine, decompounder, vocabulary, documentFrequencies(passages));
   }
 
   /**
@@ -75,14 +94,15 @@ export class LexicalIndex {
    * keeps answering interactions within Discord's 3-second deadline.
    */
   static async buildAsync(passages: readonly Passage[]): Promise<LexicalIndex> {
-    const { engine, vocabulary } = LexicalIndex.prepare(passages);
+    const { engine, decompounder, vocabulary } = LexicalIndex.prepare(passages);
     await engine.addAllAsync(passages.map(toDocument), { chunkSize: 200 });
-    return new LexicalIndex(engine, vocabulary, documentFrequencies(passages));
+    return new LexicalIndex(engine, decompounder, vocabulary, documentFrequencies(passages));
   }
 
-  private static prepare(passages: readonly Passage[]): { engine: MiniSearch<LexicalDocument>; vocabulary: string[] } {
+  private static prepare(passages: readonly Passage[]): { engine: MiniSearch<LexicalDocument>; decompounder: Decompounder; vocabulary: string[] } {
     const vocabulary = Decompounder.vocabularyOf(passages.map((passage) => passage.text));
-    return { engine: new MiniSearch<LexicalDocument>(LexicalIndex.options(new Decompounder(new Set(vocabulary)))), vocabulary };
+    const decompounder = new Decompounder(new Set(vocabulary));
+    return { engine: new MiniSearch<LexicalDocument>(LexicalIndex.options(decompounder)), decompounder, vocabulary };
   }
 
   /** Restores a saved index; throws when it was made by another analyzer version (rebuild it then). */
@@ -91,9 +111,9 @@ export class LexicalIndex {
     if (stored.analyzerVersion !== ANALYZER_VERSION || !Array.isArray(stored.vocabulary)) {
       throw new Error(`lexical index made by analyzer version ${String(stored.analyzerVersion)}, expected ${ANALYZER_VERSION}`);
     }
-    const options = LexicalIndex.options(new Decompounder(new Set(stored.vocabulary)));
-    const engine = MiniSearch.loadJS<LexicalDocument>(stored.engine as Parameters<typeof MiniSearch.loadJS>[0], options);
-    return new LexicalIndex(engine, stored.vocabulary, new Map(Object.entries(stored.documentFrequency)));
+    const decompounder = new Decompounder(new Set(stored.vocabulary));
+    const engine = MiniSearch.loadJS<LexicalDocument>(stored.engine as Parameters<typeof MiniSearch.loadJS>[0], LexicalIndex.options(decompounder));
+    return new LexicalIndex(engine, decompounder, stored.vocabulary, new Map(Object.entries(stored.documentFrequency)));
   }
 
   get size(): number {
@@ -103,11 +123,29 @@ export class LexicalIndex {
   /** The `k` best passages for a query, best first; empty when no term matches. */
   search(query: string, k: number): LexicalHit[] {
     if (k <= 0 || this.engine.documentCount === 0) return [];
+    const { words, parts } = this.queryTerms(query);
+    if (words.length === 0) return [];
+    const queries: Query[] = [{ queries: words }];
+    // Parts are a loose match already: matching them fuzzily too found nothing more and cost time.
+    if (parts.length > 0) queries.push({ queries: parts, boostTerm: () => PART_WEIGHT, fuzzy: false });
     return this.engine
-      .search(query, SEARCH_OPTIONS)
+      .search({ combineWith: 'OR', queries }, SEARCH_OPTIONS)
       .slice(0, k)
       // A restored MiniSearch hands ids back as strings; labels are numbers everywhere else.
       .map((result) => ({ label: Number(result.id), score: result.score }));
+  }
+
+  /** A question's terms as the index has them, and the parts of its compounds. */
+  private queryTerms(query: string): { words: string[]; parts: string[] } {
+    const words: string[] = [];
+    const parts: string[] = [];
+    for (const token of tokenize(query)) {
+      const term = processTerm(token);
+      if (term === null) continue;
+      words.push(term);
+      parts.push(...partTerms(token, this.decompounder, term));
+    }
+    return { words, parts };
   }
 
   /**

@@ -11,14 +11,18 @@ import { stopwords as snowballEnglish } from '@orama/stopwords/english';
  * Bump ANALYZER_VERSION whenever the terms change: a stored lexical index made with other
  * terms is rebuilt from its passages rather than searched with mismatched ones.
  */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 /**
  * Snowball's German and English stop-word lists (function words only; broader lists drop content
- * words such as "Menschen" or "Recht"), plus question words, which say what is asked but not about what.
+ * words such as "Menschen" or "Recht"), plus question words, which say what is asked but not about
+ * what, and the past forms of the auxiliary "werden" that Snowball's list lacks (it has "werde",
+ * "wird", "würde"): in passive questions ("Wann wurde Montreal eingenommen?") they matched
+ * whatever passage repeats "wurden".
  */
 const QUESTION_WORDS = ['wer', 'wen', 'wem', 'wessen', 'wann', 'warum', 'wieso', 'weshalb', 'wieviel', 'wieviele', 'viele', 'woher', 'wohin', 'womit', 'wofür', 'worauf', 'woran', 'wodurch', 'worin', 'welch'];
-const STOPWORDS = new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS].map((word) => word.toLowerCase()));
+const AUXILIARY_FORMS = ['wurde', 'wurden', 'worden'];
+const STOPWORDS = new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS, ...AUXILIARY_FORMS].map((word) => word.toLowerCase()));
 const germanStemmer = snowball.newStemmer('german');
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
@@ -65,14 +69,17 @@ export function analyze(text: string): string[] {
 
 const MIN_PART = 4;
 const MIN_COMPOUND = 9;
+/** The shortest head a compound may have when the corpus does not know it. */
+const MIN_UNKNOWN_HEAD = 6;
 /** Linking elements (Fugenelemente) between the parts of a German compound. */
 const LINKS = ['s', 'es', 'n', 'en'];
 
 /**
  * Splits German compounds into two known words, so that "Friedenstruppen" also matches
- * "Truppen" and "Frieden". The vocabulary is the corpus's own (words seen at least twice), which
- * needs no dictionary and adapts to the articles; the longest known head wins, since German
- * compounds are right-headed ("Ausbildungs|missionen").
+ * "Truppen" and "Frieden", and the other way round. The vocabulary is the corpus's own (words
+ * seen at least twice), which needs no dictionary and adapts to the articles; the longest known
+ * head wins, since German compounds are right-headed ("Ausbildungs|missionen"). Failing that,
+ * the longest known modifier is split off an unknown head.
  */
 export class Decompounder {
   private readonly cache = new Map<string, readonly string[]>();
@@ -115,19 +122,29 @@ export class Decompounder {
         if (modifier.endsWith(link) && base.length >= MIN_PART && this.vocabulary.has(base)) return [base, head];
       }
     }
+    // A head the corpus has not seen twice still leaves a known modifier worth matching
+    // ("Paket|kennzeichnung"). The head must be long, so that inflected and derived forms of a
+    // known word ("Gesellschaft|en", "Untersuchung|en") are not split into it and an ending.
+    for (let cut = word.length - MIN_UNKNOWN_HEAD; cut >= MIN_PART; cut--) {
+      const modifier = word.slice(0, cut);
+      if (this.vocabulary.has(modifier)) return [modifier, word.slice(cut)];
+    }
     return [];
   }
 }
 
-/** Marks compound-part terms, so that they only match the index's compound-part field. */
-export const PART_MARK = '~';
-
-/** The stemmed, marked terms of a token's compound parts (none for a simple word). */
+/**
+ * The stemmed terms of a token's compound parts (none for a simple word), unmarked: a part is
+ * the same term as the word on its own, so "Truppen" in a question meets the part of
+ * "Friedenstruppen" in a passage, and a part of a compound in a question meets the plain word.
+ * The index keeps parts in a field of their own and queries weigh them lower, so that an exact
+ * match still outranks a part match.
+ */
 export function partTerms(token: string, decompounder: Decompounder, own: string | null): string[] {
   const terms: string[] = [];
   for (const part of decompounder.split(token)) {
     const term = processTerm(part);
-    if (term !== null && term !== own) terms.push(`${PART_MARK}${term}`);
+    if (term !== null && term !== own) terms.push(term);
   }
   return terms;
 }

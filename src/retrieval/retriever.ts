@@ -4,20 +4,21 @@ import type { Embedder } from '../embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import type { VectorHit } from '../index/vector-index.ts';
+import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_RRF_K, fuseRankings } from './fuse-rankings.ts';
-import { DEFAULT_RELEVANCE, denseZScores, type RelevanceThresholds } from './relevance.ts';
+import { DEFAULT_RELEVANCE, denseZScores, lexicalRelevance, type RelevanceThresholds } from './relevance.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
 
 export interface SearchHit {
   readonly rank: number;
-  /** Hybrid: the fused RRF score; dense: cosine similarity; lexical: BM25. */
+  /** Hybrid: the fused RRF score; dense: cosine similarity; lexical: BM25 plus the article context (article-context.ts). */
   readonly score: number;
   readonly passage: Passage;
   readonly excerpt: Excerpt;
-  /** BM25 score over the question's IDF mass, or null outside the lexical candidates; see relevance.ts. */
+  /** The lexical relevance (score above the background, over the question's IDF mass), or null outside the lexical candidates; see relevance.ts. */
   readonly lexicalScore: number | null;
   /** The passage's dense z-score against the background, or null outside the dense candidates. */
   readonly denseZ: number | null;
@@ -94,7 +95,7 @@ export class Retriever {
     const notice = mode !== requested ? `Answering in lexical mode: ${denseProblem}.` : null;
     const depth = Math.max(CANDIDATE_DEPTH, k * 5);
 
-    const lexical = mode === 'dense' ? [] : this.index.lexical.search(question, depth);
+    const lexical = mode === 'dense' ? [] : withArticleContext(this.index.lexical.search(question, depth), (label) => this.index.passages[label]!);
     let dense: VectorHit[] = [];
     if (mode !== 'lexical') {
       const vector = await this.embedder!.embedQuery(question, options.signal);
@@ -107,8 +108,8 @@ export class Retriever {
     const thresholds = this.options.relevance ?? DEFAULT_RELEVANCE;
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
     const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
-    const idfMass = this.index.lexical.idfMass(question);
-    const lexicalByLabel = new Map(idfMass > 0 ? lexical.map((hit) => [hit.label, hit.score / idfMass]) : []);
+    const lexicalScores = lexicalRelevance(lexical.map((hit) => hit.score), this.index.lexical.idfMass(question));
+    const lexicalByLabel = new Map(lexical.map((hit, i) => [hit.label, lexicalScores[i] ?? null]));
 
     const hits: SearchHit[] = [];
     const seenParagraphs = new Set<string>();

@@ -113,6 +113,24 @@ describe('hybrid index and ask with the fixture model', () => {
   });
 });
 
+describe('eval', () => {
+  it('--calibrate prints, on stderr, the lexical thresholds for 3% and 5% of the answerable questions and their effect', async () => {
+    const dir = await tempDir('calibrate-');
+    const questions = path.join(dir, 'questions.jsonl');
+    const unanswerable = path.join(dir, 'unanswerable.jsonl');
+    await writeFile(questions, `{"question": "${KOALITION_QUESTION}", "article": "${SEED_ID}", "paragraph": 2}\n`);
+    await writeFile(unanswerable, '{"question": "Wie viele Beine hat eine Vogelspinne?"}\n');
+    const { code, stdout, stderr } = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--unanswerable', unanswerable, '--calibrate', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 1, 'recall@1': 1, declined: 0, unanswerable_n: 1, unanswerable_declined: 1 });
+    expect(stderr).toContain('calibration (lexical, 1 answerable, 1 unanswerable questions):');
+    const lines = stderr.split('\n').filter((line) => line.includes('QUELLE_MIN_LEXICAL_SCORE'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^ {2}QUELLE_MIN_LEXICAL_SCORE ≥ \d+\.\d{3}: declines 0\.0% of answerable, 100\.0% of unanswerable$/);
+    expect(stderr).not.toContain('QUELLE_MIN_DENSE_Z');
+  });
+});
+
 describe('errors', () => {
   it.concurrent('an unknown flag exits 2 with the usage on stderr and nothing on stdout', async () => {
     const { code, stdout, stderr } = await runCliCommand('ask', [KOALITION_QUESTION, '--bogus']);

@@ -123,7 +123,8 @@ describe(MANIFEST_FILE, () => {
     const { dir, gen } = await copyOfIndex();
     const file = path.join(gen, MANIFEST_FILE);
     const manifest = JSON.parse(await readFile(file, 'utf8')) as { files: Record<string, { crc32: number }> };
-    manifest.files[LEXICAL_FILE]!.crc32 ^= 1;
+    // `>>> 0` keeps it an unsigned 32-bit checksum: `^` alone turns one with the top bit set negative.
+    manifest.files[LEXICAL_FILE]!.crc32 = (manifest.files[LEXICAL_FILE]!.crc32 ^ 1) >>> 0;
     await writeFile(file, JSON.stringify(manifest));
     const error = await loadError(dir);
     expect(error.code).toBe(ErrorCode.IndexCorrupt);

@@ -77,22 +77,29 @@ const XQUAD_QUESTIONS = path.join(XQUAD, 'questions.de.jsonl');
 const hasXquad = existsSync(XQUAD_ARTICLES) && existsSync(XQUAD_QUESTIONS);
 if (!hasXquad) console.warn(`Skipping the XQuAD-de evaluation: ${XQUAD_ARTICLES} or ${XQUAD_QUESTIONS} does not exist.`);
 
+const UNANSWERABLE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval', 'unanswerable.jsonl');
+
 describe('eval CLI on XQuAD-de (lexical)', () => {
-  it.skipIf(!hasXquad)('beats the plain-BM25 reference (recall@1 > 0.838, recall@5 > 0.969) and prints the documented JSON', async () => {
-    const { code, stdout, stderr } = await runCliCommand('eval', ['--seeds', XQUAD_ARTICLES, '--questions', XQUAD_QUESTIONS, '--mode', 'lexical', '--json']);
+  it.skipIf(!hasXquad)('beats the plain-BM25 reference, declines the unanswerable questions but few answerable ones, and prints the documented JSON', async () => {
+    const { code, stdout, stderr } = await runCliCommand('eval', ['--seeds', XQUAD_ARTICLES, '--questions', XQUAD_QUESTIONS, '--mode', 'lexical', '--unanswerable', UNANSWERABLE, '--json']);
     expect(code, stderr).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const metrics = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(Object.keys(metrics).sort()).toEqual(['declined', 'mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5'].sort());
+    expect(Object.keys(metrics).sort()).toEqual(['declined', 'mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5', 'unanswerable_declined', 'unanswerable_n'].sort());
     for (const value of Object.values(metrics)) expect(typeof value).toBe('number');
     expect(metrics.n).toBeGreaterThan(500);
-    expect(metrics['recall@1']).toBeGreaterThan(0.838);
-    expect(metrics['recall@5']).toBeGreaterThan(0.969);
+    // The plain-BM25 reference is 0.838 / 0.969; README, "Retrieval quality", has the current figures.
+    expect(metrics['recall@1']).toBeGreaterThanOrEqual(0.9);
+    expect(metrics['recall@5']).toBeGreaterThanOrEqual(0.975);
     expect(metrics['recall@10']).toBeGreaterThanOrEqual(metrics['recall@5']!);
     expect(metrics['mrr@10']).toBeGreaterThanOrEqual(metrics['recall@1']!);
     expect(metrics['mrr@10']).toBeLessThanOrEqual(metrics['recall@10']!);
     expect(metrics.p95_ms).toBeGreaterThanOrEqual(metrics.p50_ms!);
+    // "Nothing relevant": at most 5% of the answerable questions, at least 80% of the others.
+    expect(metrics.declined).toBeLessThanOrEqual(0.05);
+    expect(metrics.unanswerable_n).toBe(80);
+    expect(metrics.unanswerable_declined).toBeGreaterThanOrEqual(0.8);
     // Progress and logs go to stderr, never into the JSON.
     expect(stderr).toMatch(/Indexed \d+ articles/);
   });

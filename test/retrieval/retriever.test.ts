@@ -9,6 +9,7 @@ import type { SearchIndex } from '../../src/index/search-index.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { DEFAULT_RRF_K } from '../../src/retrieval/fuse-rankings.ts';
 import { openRetriever, retrieverFor } from '../../src/retrieval/open-retriever.ts';
+import { DEFAULT_RELEVANCE } from '../../src/retrieval/relevance.ts';
 import { Retriever, SEARCH_MODES, type SearchResponse } from '../../src/retrieval/retriever.ts';
 import {
   copySeed,
@@ -79,6 +80,28 @@ describe('the seed article and the Koalition question', () => {
     const response = await new Retriever(seedLexical, null).search(KOALITION_QUESTION, { mode: 'lexical' });
     expect(paragraphKeys(response)).toEqual([`${SEED_ID}#2`]);
     expect(response.hits[0]!.score).toBeGreaterThan(0);
+  });
+});
+
+describe('"nothing relevant" in lexical mode', () => {
+  it('vouches for the paragraph that answers, with its lexical relevance, and declines a question the article cannot answer', async () => {
+    const retriever = new Retriever(seedLexical, null);
+    const answered = await retriever.search(KOALITION_QUESTION, { mode: 'lexical' });
+    expect(answered.declined).toBe(false);
+    const [top] = answered.hits;
+    // Four paragraphs cannot reach the background (ranks 11–50): relevance is score over IDF mass.
+    expect(top!.lexicalScore).toBeCloseTo(top!.score / seedLexical.lexical.idfMass(KOALITION_QUESTION), 12);
+    expect(top!.lexicalScore).toBeGreaterThanOrEqual(DEFAULT_RELEVANCE.minLexicalScore);
+    expect(top!.relevant).toBe(true);
+
+    const unanswerable = await retriever.search('Wie viele Beine hat eine Vogelspinne?', { mode: 'lexical' });
+    expect(unanswerable.declined).toBe(true);
+    expect(unanswerable.hits.every((hit) => !hit.relevant)).toBe(true);
+  });
+
+  it('follows the configured threshold', async () => {
+    const strict = new Retriever(seedLexical, null, { relevance: { ...DEFAULT_RELEVANCE, minLexicalScore: 1e6 } });
+    expect((await strict.search(KOALITION_QUESTION, { mode: 'lexical' })).declined).toBe(true);
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * The BM25 index itself: compound parts match plain words in both directions (and weigh less
+ * than an exact match), near spellings match fuzzily, and a saved index answers like the built one.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Passage } from '../../src/articles/article.ts';
+import { LexicalIndex } from '../../src/index/lexical-index.ts';
+
+function passage(label: number, text: string, title = 'Meldungen'): Passage {
+  const id = `a${label}`;
+  return { id: `${id}#1`, articleId: id, title, date: null, category: null, url: null, paragraph: 1, part: 1, parts: 1, text, hash: id };
+}
+
+/** Filler that puts the words the decompounder needs into the corpus vocabulary (seen twice). */
+const VOCABULARY = 'Frieden Truppen Frieden Truppen Paket Paket Ausbildung Ausbildung';
+
+const PASSAGES = [
+  passage(0, 'Die Friedenstruppen zogen am Morgen ab.'),
+  passage(1, 'Neue Truppen erreichten die Grenze.'),
+  passage(2, 'Der Frieden hielt, und die Truppen blieben in den Kasernen.'),
+  passage(3, 'Jedes Paket trägt eine Adresse.'),
+  passage(4, 'Das Parlament stimmte dem Haushalt zu.'),
+  passage(5, 'Eine Maus lief durch die Küche.'),
+  passage(6, VOCABULARY),
+];
+
+const labels = (index: LexicalIndex, query: string): number[] => index.search(query, 10).map((hit) => hit.label);
+
+describe('LexicalIndex', () => {
+  const index = LexicalIndex.build(PASSAGES);
+
+  it('a word finds the compounds it is part of, below the passages that have the word itself', () => {
+    const found = labels(index, 'Truppen');
+    expect(found).toContain(0);
+    expect(found.indexOf(1)).toBeLessThan(found.indexOf(0));
+    expect(found.indexOf(2)).toBeLessThan(found.indexOf(0));
+  });
+
+  it('a compound finds its parts as plain words, below the passage with the compound itself', () => {
+    const found = labels(index, 'Friedenstruppen');
+    expect(found[0]).toBe(0);
+    expect(found).toContain(2);
+  });
+
+  it('a compound whose head the corpus does not know still finds its known modifier', () => {
+    expect(labels(index, 'Paketkennzeichnung')).toContain(3);
+  });
+
+  it('matches near spellings of longer words (English cognates too), but not of short ones', () => {
+    expect(labels(index, 'Parliament')).toEqual([4]);
+    expect(labels(index, 'Haus')).toEqual([]);
+  });
+
+  it('finds nothing for a question of stop words only, and nothing for k 0', () => {
+    expect(index.search('Wer war es, und wann wurde es?', 10)).toEqual([]);
+    expect(index.search('Truppen', 0)).toEqual([]);
+  });
+
+  it('the IDF mass counts each distinct question term once, and rare terms most', () => {
+    expect(index.idfMass('Truppen Truppen')).toBeCloseTo(index.idfMass('Truppen'), 12);
+    expect(index.idfMass('Maus')).toBeGreaterThan(index.idfMass('Truppen'));
+    expect(index.idfMass('der und')).toBe(0);
+  });
+
+  it('restores from its saved form with the same answers, and refuses another analyzer version', () => {
+    const restored = LexicalIndex.fromJSON(index.toJSON());
+    for (const query of ['Truppen', 'Friedenstruppen', 'Paketkennzeichnung', 'Parliament']) expect(restored.search(query, 10)).toEqual(index.search(query, 10));
+    const stale = { ...(JSON.parse(index.toJSON()) as Record<string, unknown>), analyzerVersion: 2 };
+    expect(() => LexicalIndex.fromJSON(JSON.stringify(stale))).toThrow(/analyzer version 2/);
+  });
+});
