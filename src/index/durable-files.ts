@@ -1,6 +1,6 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 
 /** Writes a file and forces it to disk, so a crash after a later rename cannot leave it empty. */
 export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
@@ -48,7 +48,45 @@ export async function replaceFileAtomically(file: string, data: string): Promise
   }
 }
 
-export async function fileChecksum(file: string): Promise<{ bytes: number; crc32: number }> {
-  const data = await readFile(file);
-  return { bytes: data.length, crc32: crc32(data) };
+/** Bytes read at a time when checksumming a file. */
+const CHECKSUM_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * A worker that reads a file in chunks and returns its size and CRC-32. Plain JavaScript, so it
+ * runs the same under tsx and after a build; the file never passes through the main thread.
+ */
+const CHECKSUM_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { crc32 } = require('node:zlib');
+const fd = openSync(workerData.file, 'r');
+try {
+  const buffer = Buffer.allocUnsafe(workerData.chunk);
+  let bytes = 0;
+  let checksum = 0;
+  for (;;) {
+    const read = readSync(fd, buffer, 0, buffer.length, bytes);
+    if (read === 0) break;
+    checksum = crc32(buffer.subarray(0, read), checksum);
+    bytes += read;
+  }
+  parentPort.postMessage({ bytes, crc32: checksum });
+} finally {
+  closeSync(fd);
+}
+`;
+
+/**
+ * Size and CRC-32 of a file, computed in a worker thread: a vector file is hundreds of megabytes
+ * (gigabytes at a million passages), which would otherwise hold the event loop for the whole
+ * read while the index's other files wait to be parsed, and read whole would sit in memory
+ * twice over (hnswlib reads it again).
+ */
+export function fileChecksum(file: string): Promise<{ bytes: number; crc32: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CHECKSUM_WORKER, { eval: true, workerData: { file, chunk: CHECKSUM_CHUNK } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the checksum worker for ${file} exited with code ${code}`)));
+  });
 }
