@@ -6,6 +6,7 @@
  *   npm run bench -- --sizes 10000,100000,1000000   also 1M (vectra and orama are skipped there)
  *   npm run bench -- --engines quelle,exact         only some engines
  *   npm run bench -- --json                         one JSON document instead of the tables
+ *   npm run bench -- --json-file out.json           the tables, and the JSON document in a file
  *   npm run bench -- --sweep                        only the HNSW parameter sweep (at 100k)
  *   npm run bench -- --sections vectors,bot         choose sections: vectors, pipeline, bot, sweep
  *
@@ -89,6 +90,7 @@ const { values: flags } = parseArgs({
     sections: { type: 'string' },
     sweep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'json-file': { type: 'string' },
     queries: { type: 'string', default: '500' },
     budget: { type: 'string', default: '30' },
     m: { type: 'string' },
@@ -433,15 +435,18 @@ const meta = {
   hnsw,
 };
 
+const document = {
+  ...(sections.has('vectors') ? { sizes: results } : {}),
+  ...(pipeline ? { pipeline } : {}),
+  ...(bot ? { bot } : {}),
+  ...(sweep ? { sweep } : {}),
+  targets,
+  meta,
+};
+// --json-file keeps the full figures of a run whose table goes to the terminal (or the README).
+if (flags['json-file']) await writeJson(path.resolve(flags['json-file']), rounded(document));
+
 if (flags.json) {
-  const document = {
-    ...(sections.has('vectors') ? { sizes: results } : {}),
-    ...(pipeline ? { pipeline } : {}),
-    ...(bot ? { bot } : {}),
-    ...(sweep ? { sweep } : {}),
-    targets,
-    meta,
-  };
   process.stdout.write(`${JSON.stringify(rounded(document), null, 2)}\n`);
 } else {
   const out: string[] = [];
