@@ -7,7 +7,6 @@ import type { Passage } from '../articles/article.ts';
 import { describeError, ErrorCode, QuelleError } from '../errors.ts';
 import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
 import { LexicalIndex } from './lexical-index.ts';
-import { ANALYZER_VERSION } from './text-analysis.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
 import type { IndexedArticle, SearchIndex } from './search-index.ts';
 import { VectorIndex } from './vector-index.ts';
@@ -170,9 +169,8 @@ export async function loadIndex(root: string): Promise<SearchIndex> {
     let lexical: LexicalIndex;
     try {
       const lexicalJson = (await readVerified(LEXICAL_FILE)).toString('utf8');
-      // An index saved by another analyzer version holds other terms; its passages are intact,
-      // so the lexical side is rebuilt from them instead of failing.
-      lexical = manifest.analyzerVersion === ANALYZER_VERSION ? LexicalIndex.fromJSON(lexicalJson) : LexicalIndex.build(stored.passages);
+      // An index saved by another analyzer version or layout is rebuilt from the intact passages.
+      lexical = LexicalIndex.restore(lexicalJson, stored.passages);
     } catch (error) {
       if (error instanceof QuelleError) throw error;
       throw corrupt(LEXICAL_FILE, 'cannot be parsed', error);

@@ -1,5 +1,6 @@
-import MiniSearch, { type Options, type Query, type SearchOptions } from 'minisearch';
+import type { Options, Query, SearchOptions } from 'minisearch';
 import type { Passage } from '../articles/article.ts';
+import { CompactMiniSearch, type CompactEngine } from './compact-minisearch.ts';
 import { ANALYZER_VERSION, analyze, Decompounder, partTerms, processTerm, tokenize } from './text-analysis.ts';
 
 /** A lexical match: the passage's label (its position in the store) and its BM25 score. */
@@ -51,18 +52,22 @@ const SEARCH_OPTIONS: SearchOptions = {
   processTerm: (term) => term,
 };
 
+/** The saved form's layout; another one (MiniSearch's own JSON, before) is rebuilt, not read. */
+const STORAGE = 'compact-1';
+
 interface StoredLexicalIndex {
   analyzerVersion: number;
+  storage: string;
   vocabulary: string[];
   documentFrequency: Record<string, number>;
-  engine: unknown;
+  engine: CompactEngine;
 }
 
 export class LexicalIndex {
   private serialized: string | null = null;
 
   private constructor(
-    private readonly engine: MiniSearch<LexicalDocument>,
+    private readonly engine: CompactMiniSearch<LexicalDocument>,
     private readonly decompounder: Decompounder,
     private readonly vocabulary: readonly string[],
     private readonly documentFrequency: ReadonlyMap<string, number>,
@@ -99,21 +104,45 @@ export class LexicalIndex {
     return new LexicalIndex(engine, decompounder, vocabulary, documentFrequencies(passages));
   }
 
-  private static prepare(passages: readonly Passage[]): { engine: MiniSearch<LexicalDocument>; decompounder: Decompounder; vocabulary: string[] } {
+  private static prepare(passages: readonly Passage[]): { engine: CompactMiniSearch<LexicalDocument>; decompounder: Decompounder; vocabulary: string[] } {
     const vocabulary = Decompounder.vocabularyOf(passages.map((passage) => passage.text));
     const decompounder = new Decompounder(new Set(vocabulary));
-    return { engine: new MiniSearch<LexicalDocument>(LexicalIndex.options(decompounder)), decompounder, vocabulary };
+    return { engine: new CompactMiniSearch<LexicalDocument>(LexicalIndex.options(decompounder)), decompounder, vocabulary };
   }
 
-  /** Restores a saved index; throws when it was made by another analyzer version (rebuild it then). */
+  /**
+   * Restores a saved index; throws when it was made by another analyzer version or saved in
+   * another layout (rebuild it from the passages then: see `isCurrent`).
+   */
   static fromJSON(json: string): LexicalIndex {
     const stored = JSON.parse(json) as StoredLexicalIndex;
-    if (stored.analyzerVersion !== ANALYZER_VERSION || !Array.isArray(stored.vocabulary)) {
-      throw new Error(`lexical index made by analyzer version ${String(stored.analyzerVersion)}, expected ${ANALYZER_VERSION}`);
+    if (!LexicalIndex.isCurrent(stored)) {
+      throw new Error(`lexical index made by analyzer version ${String(stored.analyzerVersion)} in layout ${String(stored.storage)}, expected ${ANALYZER_VERSION} in ${STORAGE}`);
     }
+    return LexicalIndex.fromStored(stored);
+  }
+
+  /**
+   * Restores a saved index, or builds it again from the passages when it was made by another
+   * analyzer version or saved in another layout: the passages are intact, only the terms or
+   * their layout differ. Throws when the JSON itself is damaged.
+   */
+  static restore(json: string, passages: readonly Passage[]): LexicalIndex {
+    const stored = JSON.parse(json) as StoredLexicalIndex;
+    return LexicalIndex.isCurrent(stored) ? LexicalIndex.fromStored(stored) : LexicalIndex.build(passages);
+  }
+
+  private static fromStored(stored: StoredLexicalIndex): LexicalIndex {
+    if (!Array.isArray(stored.vocabulary)) throw new Error('malformed lexical index: no vocabulary');
     const decompounder = new Decompounder(new Set(stored.vocabulary));
-    const engine = MiniSearch.loadJS<LexicalDocument>(stored.engine as Parameters<typeof MiniSearch.loadJS>[0], LexicalIndex.options(decompounder));
+    const engine = CompactMiniSearch.fromCompact<LexicalDocument>(stored.engine, LexicalIndex.options(decompounder));
     return new LexicalIndex(engine, decompounder, stored.vocabulary, new Map(Object.entries(stored.documentFrequency)));
+  }
+
+  /** Whether a saved index (parsed JSON) was made by this analyzer in this layout, so that `fromJSON` can read it. */
+  static isCurrent(stored: unknown): boolean {
+    const { analyzerVersion, storage } = (stored ?? {}) as Partial<StoredLexicalIndex>;
+    return analyzerVersion === ANALYZER_VERSION && storage === STORAGE;
   }
 
   get size(): number {
@@ -131,7 +160,7 @@ export class LexicalIndex {
     return this.engine
       .search({ combineWith: 'OR', queries }, SEARCH_OPTIONS)
       .slice(0, k)
-      // A restored MiniSearch hands ids back as strings; labels are numbers everywhere else.
+      // MiniSearch's own saved form handed ids back as strings; labels are numbers everywhere.
       .map((result) => ({ label: Number(result.id), score: result.score }));
   }
 
@@ -175,9 +204,10 @@ export class LexicalIndex {
   private serialize(): string {
     const stored: StoredLexicalIndex = {
       analyzerVersion: ANALYZER_VERSION,
+      storage: STORAGE,
       vocabulary: [...this.vocabulary],
       documentFrequency: Object.fromEntries(this.documentFrequency),
-      engine: this.engine.toJSON(),
+      engine: this.engine.toCompact(),
     };
     return JSON.stringify(stored);
   }

@@ -68,4 +68,29 @@ describe('LexicalIndex', () => {
     const stale = { ...(JSON.parse(index.toJSON()) as Record<string, unknown>), analyzerVersion: 2 };
     expect(() => LexicalIndex.fromJSON(JSON.stringify(stale))).toThrow(/analyzer version 2/);
   });
+
+  it('the compact saved form holds all that MiniSearch keeps: every posting, and scores to the last digit', () => {
+    // A larger corpus, so that postings, field lengths and averages are not trivially equal.
+    const words = 'Regierung Haushalt Wien Wetter Verkehr Bahn Streik Wahl Partei Gericht Urteil Schule Energie Preise Friedenstruppen'.split(' ');
+    const corpus = Array.from({ length: 300 }, (_, i) =>
+      passage(i, Array.from({ length: 5 + (i % 7) }, (_, w) => words[(i * 7 + w * 3) % words.length]).join(' '), `Titel ${words[i % words.length]}`),
+    );
+    const built = LexicalIndex.build(corpus);
+    const restored = LexicalIndex.fromJSON(built.toJSON());
+    expect(restored.size).toBe(300);
+    for (const query of [...words, 'Regierung Wahl Urteil', 'Hausshalt']) {
+      const expected = built.search(query, 300);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(restored.search(query, 300)).toEqual(expected);
+    }
+  });
+
+  it('rebuilds from the passages an index saved by another analyzer or in another layout, and throws on damaged JSON', () => {
+    const saved = JSON.parse(index.toJSON()) as Record<string, unknown>;
+    for (const stale of [{ ...saved, analyzerVersion: 2 }, { ...saved, storage: undefined, engine: { index: [] } }]) {
+      const rebuilt = LexicalIndex.restore(JSON.stringify(stale), PASSAGES);
+      expect(rebuilt.search('Friedenstruppen', 10)).toEqual(index.search('Friedenstruppen', 10));
+    }
+    expect(() => LexicalIndex.restore(index.toJSON().slice(0, -10), PASSAGES)).toThrow(SyntaxError);
+  });
 });
