@@ -1,17 +1,10 @@
-import type { Passage } from '../articles/article.ts';
+import type { Article, Passage } from '../articles/article.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import type { Manifest } from './manifest.ts';
 import type { VectorIndex } from './vector-index.ts';
 
-/** An article as the index knows it: what citations and /articles show. */
-export interface IndexedArticle {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly date: string | null;
-  readonly category: string | null;
-  readonly url: string | null;
-  readonly contentHash: string;
+/** An article as the index knows it (what citations and /articles show): its paragraphs live on as passages. */
+export interface IndexedArticle extends Omit<Article, 'paragraphs'> {
   readonly passages: number;
 }
 
