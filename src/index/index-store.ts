@@ -144,17 +144,23 @@ export async function loadIndex(root: string): Promise<SearchIndex> {
     throw corrupt(MANIFEST_FILE, `is missing or unreadable (${describeError(error).split('\n')[0]})`, error);
   }
 
-  const readVerified = async (file: string): Promise<Buffer> => {
+  /** Checks a file's size and CRC-32, as read, against what the manifest recorded for it. */
+  const verify = (file: string, actual: { bytes: number; crc32: number }): void => {
     const expected = manifest.files[file];
     if (!expected) throw corrupt(MANIFEST_FILE, `does not list ${file}`);
+    if (actual.bytes !== expected.bytes) throw corrupt(file, `has ${actual.bytes} bytes, expected ${expected.bytes} (truncated or overwritten)`);
+    if (actual.crc32 !== expected.crc32) throw corrupt(file, 'is damaged (checksum mismatch)');
+  };
+
+  const readVerified = async (file: string): Promise<Buffer> => {
+    if (!manifest.files[file]) throw corrupt(MANIFEST_FILE, `does not list ${file}`);
     let data: Buffer;
     try {
       data = await readFile(path.join(dir, file));
     } catch (cause) {
       throw corrupt(file, 'is missing or unreadable', cause);
     }
-    if (data.length !== expected.bytes) throw corrupt(file, `has ${data.length} bytes, expected ${expected.bytes} (truncated or overwritten)`);
-    if (crc32(data) !== expected.crc32) throw corrupt(file, 'is damaged (checksum mismatch)');
+    verify(file, { bytes: data.length, crc32: crc32(data) });
     return data;
   };
 
@@ -184,16 +190,14 @@ export async function loadIndex(root: string): Promise<SearchIndex> {
   const loadVectors = async (): Promise<VectorIndex | null> => {
     if (manifest.mode !== 'hybrid') return null;
     if (!manifest.model || !manifest.hnsw) throw corrupt(MANIFEST_FILE, 'lacks the model or HNSW settings of a hybrid index');
-    const expected = manifest.files[VECTORS_FILE];
-    if (!expected) throw corrupt(MANIFEST_FILE, `does not list ${VECTORS_FILE}`);
+    if (!manifest.files[VECTORS_FILE]) throw corrupt(MANIFEST_FILE, `does not list ${VECTORS_FILE}`);
     const file = path.join(dir, VECTORS_FILE);
     // Verified before hnswlib reads it: hnswlib trusts the sizes inside the file, and a damaged
     // one can make it allocate wildly or crash the process.
     const actual = await fileChecksum(file).catch((cause: unknown) => {
       throw corrupt(VECTORS_FILE, 'is missing or unreadable', cause);
     });
-    if (actual.bytes !== expected.bytes) throw corrupt(VECTORS_FILE, `has ${actual.bytes} bytes, expected ${expected.bytes} (truncated or overwritten)`);
-    if (actual.crc32 !== expected.crc32) throw corrupt(VECTORS_FILE, 'is damaged (checksum mismatch)');
+    verify(VECTORS_FILE, actual);
     let vectors: VectorIndex;
     try {
       vectors = await VectorIndex.load(file, manifest.model.dimension, manifest.hnsw);
