@@ -2,16 +2,20 @@ import snowball from 'snowball-stemmers';
 import { eng as englishStopwords } from 'stopword';
 import { stopwords as snowballGerman } from '@orama/stopwords/german';
 import { stopwords as snowballEnglish } from '@orama/stopwords/english';
+import { verbInfinitive } from './verb-lemmas.ts';
 
 /**
  * Turns text into the terms the lexical index matches on. German inflection ("Sicherheits-
  * garantien" vs "Sicherheitsgarantie") defeats exact word matching, so words are stemmed with
  * Snowball's German stemmer, which also folds umlauts (ä→a) and ß (→ss); remaining accents are
- * folded too, so "Muller" finds "Müller".
+ * folded too, so "Muller" finds "Müller". Verb forms written in lower case are stemmed from
+ * their infinitive (verb-lemmas.ts), so "eingenommen" meets "einnahmen" and "einnehmen";
+ * capitalised words are left alone, as German capitalises nouns ("Stand", "Schloss") that
+ * look like verb forms.
  * Bump ANALYZER_VERSION whenever the terms change: a stored lexical index made with other
  * terms is rebuilt from its passages rather than searched with mismatched ones.
  */
-export const ANALYZER_VERSION = 3;
+export const ANALYZER_VERSION = 4;
 
 /**
  * Snowball's German and English stop-word lists (function words only; broader lists drop content
@@ -20,7 +24,10 @@ export const ANALYZER_VERSION = 3;
  * "wird", "würde"): in passive questions ("Wann wurde Montreal eingenommen?") they matched
  * whatever passage repeats "wurden".
  */
-const QUESTION_WORDS = ['wer', 'wen', 'wem', 'wessen', 'wann', 'warum', 'wieso', 'weshalb', 'wieviel', 'wieviele', 'viele', 'woher', 'wohin', 'womit', 'wofür', 'worauf', 'woran', 'wodurch', 'worin', 'welch'];
+const QUESTION_WORDS = [
+  'wer', 'wen', 'wem', 'wessen', 'wann', 'warum', 'wieso', 'weshalb', 'wieviel', 'wieviele', 'viele', 'woher', 'wohin', 'welch',
+  'womit', 'wofür', 'worauf', 'woran', 'wodurch', 'worin', 'wovon', 'worum', 'worüber', 'wozu', 'wobei', 'wonach', 'wogegen', 'woraus', 'worunter', 'wovor',
+];
 const AUXILIARY_FORMS = ['wurde', 'wurden', 'worden'];
 const STOPWORDS = new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS, ...AUXILIARY_FORMS].map((word) => word.toLowerCase()));
 const germanStemmer = snowball.newStemmer('german');
@@ -29,6 +36,26 @@ const TOKEN = /[\p{L}\p{N}]+/gu;
 /** Stems are cached: news text repeats its vocabulary, and stemming dominates indexing time. */
 const stemCache = new Map<string, string | null>();
 const STEM_CACHE_LIMIT = 200_000;
+
+/**
+ * Words that frame a question rather than say what it is about: "Wie heißt …", "Welche Art von
+ * …", "In welchem Jahr …". The answering passage rarely contains them (it gives the name, the
+ * kind, the year), so at full weight they pull in passages that happen to say "heißt" or "Jahr".
+ * A question counts them at QUESTION_FRAME_WEIGHT; passages index them as usual.
+ */
+const QUESTION_FRAME_WORDS = [
+  'heißen', 'heißt', 'hieß', 'hießen', 'lautet', 'lautete', 'lauten', 'nennt', 'nennen', 'nannte',
+  'Name', 'Namen', 'Bezeichnung', 'Begriff', 'Art', 'Jahr',
+  'called', 'name', 'named', 'term', 'kind', 'type', 'year',
+];
+export const QUESTION_FRAME_WEIGHT = 0.2;
+let questionFrameTerms: ReadonlySet<string | null> | null = null;
+
+/** Whether a (question's) term is one of the question-frame words, which count less. */
+export function isQuestionFrameTerm(term: string): boolean {
+  questionFrameTerms ??= new Set(QUESTION_FRAME_WORDS.map((word) => processTerm(word)));
+  return questionFrameTerms.has(term);
+}
 
 /** Splits text into raw word tokens (letters and digits), keeping their original case. */
 export function tokenize(text: string): string[] {
@@ -49,8 +76,14 @@ function computeTerm(token: string): string | null {
   const lower = token.toLowerCase();
   if (STOPWORDS.has(lower)) return null;
   if (lower.length > 40) return null;
-  const folded = lower.replace(/ß/g, 'ss');
-  return foldDiacritics(germanStemmer.stem(folded));
+  const word = token === lower ? (verbInfinitive(lower) ?? lower) : lower;
+  // "gewesen", "gehabt" and "geworden" are forms of auxiliaries, stop words like the others.
+  if (word !== lower && STOPWORDS.has(word)) return null;
+  return stem(word);
+}
+
+function stem(word: string): string {
+  return foldDiacritics(germanStemmer.stem(word.replace(/ß/g, 'ss')));
 }
 
 function foldDiacritics(term: string): string {

@@ -51,6 +51,14 @@ describe('LexicalIndex', () => {
     expect(labels(index, 'Haus')).toEqual([]);
   });
 
+  it('counts the words that frame a question ("Wie heißt", "In welchem Jahr") far below its subject', () => {
+    const framed = LexicalIndex.build([passage(0, 'Der Fluss fließt ruhig durch die Stadt.'), passage(1, 'Der Ort heißt seit langer Zeit anders.'), passage(2, VOCABULARY)]);
+    const [subject, frame] = framed.search('Wie heißt der Fluss?', 10);
+    expect(subject?.label).toBe(0);
+    expect(frame?.label).toBe(1);
+    expect(frame!.score).toBeLessThan(0.5 * subject!.score);
+  });
+
   it('finds nothing for a question of stop words only, and nothing for k 0', () => {
     expect(index.search('Wer war es, und wann wurde es?', 10)).toEqual([]);
     expect(index.search('Truppen', 0)).toEqual([]);

@@ -14,7 +14,7 @@ describe('processTerm', () => {
   });
 
   it('drops function words, question words and the past forms of "werden"', () => {
-    for (const word of ['der', 'und', 'the', 'Wer', 'wann', 'welche', 'wurde', 'Wurden', 'worden', 'wird']) expect(processTerm(word), word).toBeNull();
+    for (const word of ['der', 'und', 'the', 'Wer', 'wann', 'welche', 'Wovon', 'worum', 'Wozu', 'wurde', 'Wurden', 'worden', 'wird']) expect(processTerm(word), word).toBeNull();
     for (const word of ['Menschen', 'Recht', 'Montreal']) expect(processTerm(word), word).not.toBeNull();
   });
 
