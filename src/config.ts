@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveModelSettings, type ModelSettings } from './embedding/model-settings.ts';
 import { ErrorCode, QuelleError } from './errors.ts';
+import { DEFAULT_FUSION, type FusionSettings } from './retrieval/fuse-rankings.ts';
 import { DEFAULT_RELEVANCE, type RelevanceThresholds } from './retrieval/relevance.ts';
 
 /**
@@ -21,6 +22,8 @@ const coreSchema = z.object({
   EMBEDDING_CACHE_DIR: optionalText,
   QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
   QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
+  QUELLE_RRF_K: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
+  QUELLE_RRF_DENSE_WEIGHT: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(100).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -44,6 +47,8 @@ export interface CoreConfig {
   readonly model: ModelSettings;
   /** When a question is declined as unanswerable; see src/retrieval/relevance.ts. */
   readonly relevance: RelevanceThresholds;
+  /** How hybrid search fuses its two rankings; see src/retrieval/fuse-rankings.ts. */
+  readonly fusion: FusionSettings;
   readonly logLevel: string;
 }
 
@@ -83,6 +88,10 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     relevance: {
       minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,
       minDenseZ: env.QUELLE_MIN_DENSE_Z ?? DEFAULT_RELEVANCE.minDenseZ,
+    },
+    fusion: {
+      k: env.QUELLE_RRF_K ?? DEFAULT_FUSION.k,
+      denseWeight: env.QUELLE_RRF_DENSE_WEIGHT ?? DEFAULT_FUSION.denseWeight,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBotConfig, loadCoreConfig } from '../src/config.ts';
 import { ErrorCode, isQuelleError, QuelleError } from '../src/errors.ts';
 import { DEFAULT_RELEVANCE } from '../src/retrieval/relevance.ts';
+import { DEFAULT_FUSION } from '../src/retrieval/fuse-rankings.ts';
 
 const TOKEN = `${'M'.repeat(26)}.GaBcDe.${'x'.repeat(38)}`;
 const ROLE_A = '123456789012345678';
@@ -34,6 +35,7 @@ describe('loadCoreConfig', () => {
         cacheDir: path.resolve('.cache/models'),
       },
       relevance: DEFAULT_RELEVANCE,
+      fusion: DEFAULT_FUSION,
       logLevel: 'info',
     });
   });
@@ -47,6 +49,8 @@ describe('loadCoreConfig', () => {
       EMBEDDING_MODEL_DIR: ' ',
       EMBEDDING_DTYPE: '',
       EMBEDDING_CACHE_DIR: '',
+      QUELLE_RRF_K: '',
+      QUELLE_RRF_DENSE_WEIGHT: ' ',
       LOG_LEVEL: '',
     };
     expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
@@ -59,17 +63,19 @@ describe('loadCoreConfig', () => {
       QUELLE_MODE: 'lexical',
       EMBEDDING_DTYPE: 'fp32',
       EMBEDDING_CACHE_DIR: 'cache',
+      QUELLE_RRF_K: '5',
+      QUELLE_RRF_DENSE_WEIGHT: '0.25',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ seedsDir: 'artikel', indexDir: 'index', mode: 'lexical', logLevel: 'debug' });
+    expect(config).toMatchObject({ seedsDir: 'artikel', indexDir: 'index', mode: 'lexical', logLevel: 'debug', fusion: { k: 5, denseWeight: 0.25 } });
     expect(config.model.dtype).toBe('fp32');
     expect(config.model.cacheDir).toBe(path.resolve('cache'));
   });
 
-  it('rejects an unknown mode, dtype or log level with INVALID_CONFIG', () => {
-    const error = configError(() => loadCoreConfig({ QUELLE_MODE: 'fuzzy', EMBEDDING_DTYPE: 'fp64', LOG_LEVEL: 'loud' }));
+  it('rejects an unknown mode, dtype or log level, and a fusion k below 1 or a negative weight, with INVALID_CONFIG', () => {
+    const error = configError(() => loadCoreConfig({ QUELLE_MODE: 'fuzzy', EMBEDDING_DTYPE: 'fp64', LOG_LEVEL: 'loud', QUELLE_RRF_K: '0', QUELLE_RRF_DENSE_WEIGHT: '-1' }));
     expect(error.code).toBe(ErrorCode.InvalidConfig);
-    for (const name of ['QUELLE_MODE', 'EMBEDDING_DTYPE', 'LOG_LEVEL']) expect(error.message).toContain(name);
+    for (const name of ['QUELLE_MODE', 'EMBEDDING_DTYPE', 'LOG_LEVEL', 'QUELLE_RRF_K', 'QUELLE_RRF_DENSE_WEIGHT']) expect(error.message).toContain(name);
   });
 
   it('resolves EMBEDDING_MODEL_DIR to an absolute path, which wins over EMBEDDING_MODEL', () => {

@@ -56,6 +56,7 @@ export class SearchService {
         mode: this.config.mode,
         embedder: this.embedder,
         relevance: this.config.relevance,
+        fusion: this.config.fusion,
       });
       this.indexProblem = null;
     } catch (error) {
@@ -125,6 +126,7 @@ export class SearchService {
       modelSettings: this.config.model,
       embedder: this.embedder,
       relevance: this.config.relevance,
+      fusion: this.config.fusion,
     });
     this.indexProblem = null;
     this.lastReindex = { finishedAt: new Date(), summary };

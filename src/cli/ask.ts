@@ -23,7 +23,7 @@ runCli(async () => {
   if (question === '') throw new UsageError(`Give a question to ask.\n\n${USAGE}`);
   const config = loadCliConfig();
   const mode = parseChoice(values.mode, 'mode', SEARCH_MODES, config.mode);
-  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode, relevance: config.relevance });
+  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode, relevance: config.relevance, fusion: config.fusion });
   const found = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
   const response = values.all ? found : { ...found, hits: found.hits.filter((hit) => hit.relevant) };
   if (response.notice) process.stderr.write(`note: ${response.notice}\n`);

@@ -5,14 +5,18 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { runIndexer } from '../indexer/run-indexer.ts';
-import { calibrateThreshold, evalSplitOf, summarizeOutcomes, type EvalOutcome } from '../retrieval/evaluate.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import { calibrateThreshold, evalSplitOf, summarizeOutcomes, type EvalMetrics, type EvalOutcome } from '../retrieval/evaluate.ts';
+import type { FusionSettings } from '../retrieval/fuse-rankings.ts';
+import type { RelevanceThresholds } from '../retrieval/relevance.ts';
 import { retrieverFor } from '../retrieval/open-retriever.ts';
-import { SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
+import { Retriever, SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
 import { formatSeconds, loadCliConfig, parseChoice, parseCliArgs, parsePositiveInt, runCli, stderrLogger, UsageError } from './cli-support.ts';
 
 const USAGE = `Usage: npm run eval -- --seeds DIR --questions FILE.jsonl [--k 10] [--mode hybrid|dense|lexical]
                       [--distractors DIR] [--split dev|test|all] [--unanswerable FILE.jsonl]
-                      [--failures] [--calibrate] [--json]
+                      [--failures] [--calibrate] [--tune-fusion] [--json]
 
 Builds a temporary index of the articles in DIR and measures how well questions find their
 gold paragraph. Each line of FILE is {"question": "...", "article": "<file name without extension>",
@@ -27,6 +31,8 @@ gold paragraph. Each line of FILE is {"question": "...", "article": "<file name 
   --calibrate          print the relevance thresholds that decline at most 3% (the defaults'
                        margin) and 5% of the answerable questions, and what they decline of
                        the unanswerable ones
+  --tune-fusion        hybrid mode: rank the fusion settings (RRF k × dense weight) by MRR@10 and
+                       print the best as QUELLE_RRF_K and QUELLE_RRF_DENSE_WEIGHT (use --split dev)
   --json               print {"n","recall@1","recall@5","recall@10","mrr@10","p50_ms","p95_ms",
                        "declined", and with --unanswerable "unanswerable_n","unanswerable_declined"}`;
 
@@ -56,6 +62,7 @@ runCli(async () => {
       unanswerable: { type: 'string' },
       failures: { type: 'boolean' },
       calibrate: { type: 'boolean' },
+      'tune-fusion': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     USAGE,
@@ -72,6 +79,7 @@ runCli(async () => {
     ? (await readJsonLines(values.unanswerable, unanswerableSchema, '{"question": text}')).filter((q) => inSplit(q.question))
     : [];
   if (questions.length === 0) throw new UsageError(`No questions in ${values.questions} for --split ${split}.`);
+  if (values['tune-fusion'] && mode !== 'hybrid') throw new UsageError('--tune-fusion tunes hybrid search: add --mode hybrid (and a model).');
   const logger = stderrLogger();
 
   const { embedder, unavailableReason } = mode === 'lexical' ? { embedder: null, unavailableReason: null } : await openEmbedder(config.model);
@@ -87,7 +95,7 @@ runCli(async () => {
       logger,
     });
     logger.info(`Indexed ${summary.articles} articles, ${summary.passages} passages in ${formatSeconds(summary.seconds)} (${summary.passagesPerSecond.toFixed(1)} passages/s)`);
-    const retriever = await retrieverFor(index, { mode, modelSettings: config.model, embedder, relevance: config.relevance });
+    const retriever = await retrieverFor(index, { mode, modelSettings: config.model, embedder, relevance: config.relevance, fusion: config.fusion });
     const signalsOf = (response: SearchResponse): Signals => ({
       lexicalScore: Math.max(0, ...response.hits.map((hit) => hit.lexicalScore ?? 0)),
       denseZ: Math.max(-Infinity, ...response.hits.map((hit) => hit.denseZ ?? -Infinity)),
@@ -101,8 +109,7 @@ runCli(async () => {
       const started = performance.now();
       const response = await retriever.search(item.question, { k, mode });
       const latencyMs = performance.now() - started;
-      const position = response.hits.findIndex((hit) => hit.passage.articleId === item.article && hit.passage.paragraph === item.paragraph);
-      const goldRank = position === -1 ? null : position + 1;
+      const goldRank = goldRankOf(response, item);
       outcomes.push({ goldRank, latencyMs });
       answerableSignals.push(signalsOf(response));
       if (goldRank !== 1 || response.declined) {
@@ -123,6 +130,10 @@ runCli(async () => {
     };
     if (values.failures) process.stderr.write(`${failures.length} questions not answered first:\n${failures.join('\n')}\n`);
     if (values.calibrate) process.stderr.write(calibration(answerableSignals, unanswerableSignals, mode));
+    if (values['tune-fusion']) {
+      if (!embedder || retriever.denseUnavailableReason()) throw new Error(`--tune-fusion needs the model: ${retriever.denseUnavailableReason() ?? unavailableReason}`);
+      process.stderr.write(await tuneFusion(index, embedder, questions, k, config.fusion, config.relevance));
+    }
     if (values.json) {
       process.stdout.write(`${JSON.stringify(metrics)}\n`);
     } else {
@@ -139,6 +150,65 @@ runCli(async () => {
     await rm(indexDir, { recursive: true, force: true });
   }
 });
+
+type LabelledQuestion = z.infer<typeof questionSchema>;
+
+/** 1-based rank of the question's gold paragraph among the hits, or null. */
+function goldRankOf(response: SearchResponse, item: LabelledQuestion): number | null {
+  const position = response.hits.findIndex((hit) => hit.passage.articleId === item.article && hit.passage.paragraph === item.paragraph);
+  return position === -1 ? null : position + 1;
+}
+
+/** The grid --tune-fusion searches: RRF k from sharp to flat, and the dense side's weight against the lexical side's 1. */
+const FUSION_GRID = { k: [1, 3, 5, 10, 20, 40, 60, 100], denseWeight: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2] };
+
+/**
+ * Ranks every fusion setting of the grid by MRR@10 (then recall@1) over the questions, through
+ * the same Retriever the bot uses. Each question is embedded once: only the fusion differs.
+ */
+async function tuneFusion(
+  index: SearchIndex,
+  embedder: Embedder,
+  questions: readonly LabelledQuestion[],
+  k: number,
+  current: FusionSettings,
+  relevance: RelevanceThresholds,
+): Promise<string> {
+  const vectors = new Map<string, Float32Array>();
+  const cached: Embedder = {
+    modelId: embedder.modelId,
+    dimension: embedder.dimension,
+    embedPassages: (texts, options) => embedder.embedPassages(texts, options),
+    dispose: async () => {},
+    embedQuery: async (text, signal) => {
+      let vector = vectors.get(text);
+      if (!vector) vectors.set(text, (vector = await embedder.embedQuery(text, signal)));
+      return vector;
+    },
+  };
+  const rows: { fusion: FusionSettings; metrics: EvalMetrics }[] = [];
+  for (const rrfK of FUSION_GRID.k) {
+    for (const denseWeight of FUSION_GRID.denseWeight) {
+      const fusion = { k: rrfK, denseWeight };
+      const retriever = new Retriever(index, cached, { fusion, relevance });
+      const outcomes: EvalOutcome[] = [];
+      for (const item of questions) outcomes.push({ goldRank: goldRankOf(await retriever.search(item.question, { k, mode: 'hybrid' }), item), latencyMs: 0 });
+      rows.push({ fusion, metrics: summarizeOutcomes(outcomes) });
+    }
+  }
+  rows.sort((a, b) => b.metrics['mrr@10'] - a.metrics['mrr@10'] || b.metrics['recall@1'] - a.metrics['recall@1']);
+  const line = ({ fusion, metrics }: (typeof rows)[number]): string =>
+    `  k ${String(fusion.k).padStart(3)}  dense weight ${fusion.denseWeight.toFixed(2)}  MRR@10 ${metrics['mrr@10'].toFixed(3)}  recall@1 ${metrics['recall@1'].toFixed(3)}  recall@5 ${metrics['recall@5'].toFixed(3)}`;
+  const currentRow = rows.find((row) => row.fusion.k === current.k && row.fusion.denseWeight === current.denseWeight);
+  const best = rows[0]!;
+  return [
+    `fusion settings by MRR@10 (${questions.length} questions; best 5 of ${rows.length}):`,
+    ...rows.slice(0, 5).map(line),
+    currentRow ? `current (QUELLE_RRF_K ${current.k}, QUELLE_RRF_DENSE_WEIGHT ${current.denseWeight}):\n${line(currentRow)}` : `current (k ${current.k}, dense weight ${current.denseWeight}) is off the grid`,
+    `best: QUELLE_RRF_K=${best.fusion.k} QUELLE_RRF_DENSE_WEIGHT=${best.fusion.denseWeight}`,
+    '',
+  ].join('\n');
+}
 
 /**
  * Shares of answerable questions a calibrated threshold may decline. The defaults use 3%: the

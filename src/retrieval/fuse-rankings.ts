@@ -16,6 +16,19 @@ export interface FusedItem {
 
 export const DEFAULT_RRF_K = 60;
 
+/**
+ * How the dense and lexical rankings are fused: RRF's k (larger flattens the advantage of the
+ * first ranks) and the dense ranking's weight against the lexical one's 1. The defaults are RRF's
+ * usual k and equal weights; a model's own are found with `npm run eval -- --tune-fusion` on the
+ * dev questions and set with QUELLE_RRF_K and QUELLE_RRF_DENSE_WEIGHT.
+ */
+export interface FusionSettings {
+  readonly k: number;
+  readonly denseWeight: number;
+}
+
+export const DEFAULT_FUSION: FusionSettings = { k: DEFAULT_RRF_K, denseWeight: 1 };
+
 export function fuseRankings(rankings: readonly (readonly RankedItem[])[], k = DEFAULT_RRF_K, weights?: readonly number[]): FusedItem[] {
   const fused = new Map<number, { score: number; ranks: (number | null)[] }>();
   rankings.forEach((ranking, which) => {

@@ -4,6 +4,7 @@ import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError } from '../errors.ts';
 import { loadIndex } from '../index/index-store.ts';
 import type { SearchIndex } from '../index/search-index.ts';
+import type { FusionSettings } from './fuse-rankings.ts';
 import type { RelevanceThresholds } from './relevance.ts';
 import { Retriever, type SearchMode } from './retriever.ts';
 
@@ -15,6 +16,7 @@ export interface OpenRetrieverOptions {
   /** A model already loaded by the caller (reused across reindexes). */
   readonly embedder?: Embedder | null;
   readonly relevance?: RelevanceThresholds;
+  readonly fusion?: FusionSettings;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function openRetriever(options: OpenRetrieverOptions): Promise<Retr
 }
 
 export async function retrieverFor(index: SearchIndex, options: Omit<OpenRetrieverOptions, 'indexDir'>): Promise<Retriever> {
-  const relevance = options.relevance ? { relevance: options.relevance } : {};
+  const relevance = { ...(options.relevance ? { relevance: options.relevance } : {}), ...(options.fusion ? { fusion: options.fusion } : {}) };
   if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null, relevance);
   const { embedder, unavailableReason } =
     options.embedder != null ? { embedder: options.embedder, unavailableReason: null } : await openEmbedder(options.modelSettings);

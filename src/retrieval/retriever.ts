@@ -6,7 +6,7 @@ import type { SearchIndex } from '../index/search-index.ts';
 import type { VectorHit } from '../index/vector-index.ts';
 import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
-import { DEFAULT_RRF_K, fuseRankings } from './fuse-rankings.ts';
+import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankings.ts';
 import { DEFAULT_RELEVANCE, denseZScores, lexicalRelevance, type RelevanceThresholds } from './relevance.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
@@ -48,7 +48,7 @@ export interface SearchOptions {
 export interface RetrieverOptions {
   /** Why no embedder is available (shown when hybrid search falls back to lexical). */
   readonly embedderUnavailableReason?: string | null;
-  readonly rrfK?: number;
+  readonly fusion?: FusionSettings;
   readonly relevance?: RelevanceThresholds;
 }
 
@@ -102,8 +102,9 @@ export class Retriever {
       dense = this.index.vectors!.search(vector, depth);
     }
 
+    const fusion = this.options.fusion ?? DEFAULT_FUSION;
     const ranked: { label: number; score: number }[] =
-      mode === 'hybrid' ? fuseRankings([dense, lexical], this.options.rrfK ?? DEFAULT_RRF_K) : mode === 'dense' ? dense : lexical;
+      mode === 'hybrid' ? fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]) : mode === 'dense' ? dense : lexical;
 
     const thresholds = this.options.relevance ?? DEFAULT_RELEVANCE;
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;

@@ -129,6 +129,25 @@ describe('eval', () => {
     for (const line of lines) expect(line).toMatch(/^ {2}QUELLE_MIN_LEXICAL_SCORE ≥ \d+\.\d{3}: declines 0\.0% of answerable, 100\.0% of unanswerable$/);
     expect(stderr).not.toContain('QUELLE_MIN_DENSE_Z');
   });
+
+  it('--tune-fusion ranks every fusion setting by MRR@10 and prints the best as settings; it refuses lexical mode', async () => {
+    const dir = await tempDir('tune-');
+    const questions = path.join(dir, 'questions.jsonl');
+    await writeFile(questions, `{"question": "${KOALITION_QUESTION}", "article": "${SEED_ID}", "paragraph": 2}\n{"question": "Wer schlägt ein neutrales Land vor?", "article": "${SEED_ID}", "paragraph": 4}\n`);
+    const { code, stderr } = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'hybrid', '--tune-fusion', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('fusion settings by MRR@10 (2 questions; best 5 of 56):');
+    const rows = stderr.split('\n').filter((line) => /^ {2}k +\d+ {2}dense weight \d\.\d\d {2}MRR@10 \d\.\d{3} {2}recall@1 \d\.\d{3} {2}recall@5 \d\.\d{3}$/.test(line));
+    expect(rows).toHaveLength(6);
+    const mrr = rows.slice(0, 5).map((line) => Number(/MRR@10 (\d\.\d{3})/.exec(line)![1]));
+    expect(mrr).toEqual([...mrr].sort((a, b) => b - a));
+    expect(stderr).toContain('current (QUELLE_RRF_K 60, QUELLE_RRF_DENSE_WEIGHT 1):');
+    expect(stderr).toMatch(/^best: QUELLE_RRF_K=\d+ QUELLE_RRF_DENSE_WEIGHT=\d+(\.\d+)?$/m);
+
+    const lexical = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--tune-fusion']);
+    expect(lexical.code).toBe(2);
+    expect(lexical.stderr).toContain('--tune-fusion tunes hybrid search: add --mode hybrid');
+  });
 });
 
 describe('errors', () => {

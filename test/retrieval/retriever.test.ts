@@ -68,6 +68,16 @@ describe('the seed article and the Koalition question', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
+  it('hybrid fusion follows its settings: k, and the dense ranking\'s weight against the lexical one\'s 1', async () => {
+    const fusion = { k: 5, denseWeight: 0.25 };
+    const response = await new Retriever(seedHybrid, embedder, { fusion }).search(KOALITION_QUESTION, { mode: 'hybrid' });
+    expect(response.hits[0]!.score).toBeCloseTo((0.25 + 1) / (5 + 1), 12);
+    // Weight 0: the dense side adds nothing, and hybrid ranks as lexical does (then the rest).
+    const lexicalOrder = paragraphKeys(await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'lexical', k: 10 }));
+    const weightless = paragraphKeys(await new Retriever(seedHybrid, embedder, { fusion: { k: 60, denseWeight: 0 } }).search(KOALITION_QUESTION, { mode: 'hybrid', k: 10 }));
+    expect(weightless.slice(0, lexicalOrder.length)).toEqual(lexicalOrder);
+  });
+
   it('dense mode (tiny bag-of-word-pieces model) puts ¶2 clearly ahead, with cosine scores', async () => {
     const response = await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'dense' });
     const scores = response.hits.map((hit) => hit.score);
