@@ -77,6 +77,10 @@ const XQUAD_QUESTIONS = path.join(XQUAD, 'questions.de.jsonl');
 const hasXquad = existsSync(XQUAD_ARTICLES) && existsSync(XQUAD_QUESTIONS);
 if (!hasXquad) console.warn(`Skipping the XQuAD-de evaluation: ${XQUAD_ARTICLES} or ${XQUAD_QUESTIONS} does not exist.`);
 
+const CORPUS = path.resolve(PROJECT_ROOT, '..', 'shared', 'corpora', '10kgnad', 'articles');
+const hasCorpus = existsSync(CORPUS);
+if (!hasCorpus) console.warn(`Skipping the XQuAD-de evaluation with distractors: ${CORPUS} does not exist.`);
+
 const UNANSWERABLE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval', 'unanswerable.jsonl');
 
 describe('eval CLI on XQuAD-de (lexical)', () => {
@@ -89,9 +93,9 @@ describe('eval CLI on XQuAD-de (lexical)', () => {
     expect(Object.keys(metrics).sort()).toEqual(['declined', 'mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5', 'unanswerable_declined', 'unanswerable_n'].sort());
     for (const value of Object.values(metrics)) expect(typeof value).toBe('number');
     expect(metrics.n).toBeGreaterThan(500);
-    // The plain-BM25 reference is 0.838 / 0.969; README, "Retrieval quality", has the current figures.
+    // The issue's targets (the plain-BM25 reference is 0.838 / 0.969); README, "Retrieval quality", has the current figures.
     expect(metrics['recall@1']).toBeGreaterThanOrEqual(0.9);
-    expect(metrics['recall@5']).toBeGreaterThanOrEqual(0.975);
+    expect(metrics['recall@5']).toBeGreaterThanOrEqual(0.98);
     expect(metrics['recall@10']).toBeGreaterThanOrEqual(metrics['recall@5']!);
     expect(metrics['mrr@10']).toBeGreaterThanOrEqual(metrics['recall@1']!);
     expect(metrics['mrr@10']).toBeLessThanOrEqual(metrics['recall@10']!);
@@ -102,5 +106,18 @@ describe('eval CLI on XQuAD-de (lexical)', () => {
     expect(metrics.unanswerable_declined).toBeGreaterThanOrEqual(0.8);
     // Progress and logs go to stderr, never into the JSON.
     expect(stderr).toMatch(/Indexed \d+ articles/);
+  });
+
+  it.skipIf(!hasXquad || !hasCorpus)('with all 10kGNAD articles as distractors: recall@1 ≥ 0.85 and recall@5 ≥ 0.95, and the same decline targets', async () => {
+    const { code, stdout, stderr } = await runCliCommand('eval', ['--seeds', XQUAD_ARTICLES, '--questions', XQUAD_QUESTIONS, '--distractors', CORPUS, '--mode', 'lexical', '--unanswerable', UNANSWERABLE, '--json']);
+    expect(code, stderr).toBe(0);
+    const metrics = JSON.parse(stdout.trim()) as Record<string, number>;
+    expect(metrics.n).toBeGreaterThan(500);
+    // The plain-BM25 reference with a crude stemmer is 0.776 / 0.898.
+    expect(metrics['recall@1']).toBeGreaterThanOrEqual(0.85);
+    expect(metrics['recall@5']).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.declined).toBeLessThanOrEqual(0.05);
+    expect(metrics.unanswerable_declined).toBeGreaterThanOrEqual(0.8);
+    expect(stderr).toMatch(/Indexed 10\d\d articles, \d+ passages/);
   });
 });
