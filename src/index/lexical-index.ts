@@ -1,7 +1,7 @@
 import type { Options, Query, SearchOptions } from 'minisearch';
 import type { Passage } from '../articles/article.ts';
 import { CompactMiniSearch, type CompactEngine } from './compact-minisearch.ts';
-import { ANALYZER_VERSION, analyze, Decompounder, isQuestionFrameTerm, partTerms, processTerm, QUESTION_FRAME_WEIGHT, tokenize } from './text-analysis.ts';
+import { ANALYZER_VERSION, analyze, Decompounder, partTerms, processTerm, questionTermWeight, tokenize } from './text-analysis.ts';
 
 /** A lexical match: the passage's label (its position in the store) and its BM25 score. */
 export interface LexicalHit {
@@ -154,7 +154,7 @@ export class LexicalIndex {
     if (k <= 0 || this.engine.documentCount === 0) return [];
     const { words, parts } = this.queryTerms(query);
     if (words.length === 0) return [];
-    const queries: Query[] = [{ queries: words, boostTerm: (term) => (isQuestionFrameTerm(term) ? QUESTION_FRAME_WEIGHT : 1) }];
+    const queries: Query[] = [{ queries: words, boostTerm: questionTermWeight }];
     // Parts are a loose match already: matching them fuzzily too found nothing more and cost time.
     if (parts.length > 0) queries.push({ queries: parts, boostTerm: () => PART_WEIGHT, fuzzy: false });
     return this.engine
@@ -186,7 +186,7 @@ export class LexicalIndex {
    */
   idfMass(question: string): number {
     let total = 0;
-    for (const term of new Set(analyze(question))) total += this.idf(term) * (isQuestionFrameTerm(term) ? QUESTION_FRAME_WEIGHT : 1);
+    for (const term of new Set(analyze(question))) total += this.idf(term) * questionTermWeight(term);
     return total;
   }
 
