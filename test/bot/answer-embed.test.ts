@@ -115,7 +115,7 @@ describe('buildAnswerEmbed: the normal case', () => {
       messagesFor('de'),
     );
     expect(embed.title).toBe('Frage: \\*\\*laut\\*\\* @\u2024everyone?');
-    expect(embed.fields![0]!.name).toBe('1. \\_\\_Titel\\_\\_ <@\u2024123456789012345678>');
+    expect(embed.fields![0]!.name).toBe('1. \\_\\_Titel\\_\\_ \\<@\u2024123456789012345678>');
     expect(embed.fields![0]!.value).toBe('*5. September 2025 · \\*Pol\\* · ¶ 2*\n**\\~\\~weg\\~\\~ @\u2024here**');
   });
 

@@ -65,14 +65,15 @@ export function unescapedBoldMarkers(text: string): number {
 /**
  * Backslash runs of odd length that escape nothing Markdown cares about: a backslash left
  * dangling by a cut (before an ellipsis, a space, a bold marker's end or the end of the text).
- * escapeMarkdown doubles every backslash, so an odd run may only precede an escaped character.
+ * escapeMarkdown doubles every backslash, so an odd run may only precede an escaped character:
+ * a Markdown marker, or a `<`, a `:` before a `/` or a `(` after a `]` (broken so as not to link).
  */
 export function danglingBackslashes(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(/\\+/g)) {
     if (match[0].length % 2 === 0) continue;
     const next = text[match.index + match[0].length];
-    if (next === undefined || !'*_~|`'.includes(next)) found.push(text.slice(Math.max(0, match.index - 5), match.index + match[0].length + 2));
+    if (next === undefined || !'*_~|`<:('.includes(next)) found.push(text.slice(Math.max(0, match.index - 5), match.index + match[0].length + 2));
   }
   return found;
 }
