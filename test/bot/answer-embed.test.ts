@@ -144,7 +144,7 @@ describe('buildAnswerEmbed: the normal case', () => {
     expect(buildAnswerEmbed(question, response([]), 'en', messagesFor('en')).footer).toEqual({ text: 'Search: hybrid · 42 ms' });
     const lexical = response([hit(1)], { mode: 'lexical', tookMs: 7.2, notice: 'Answering in lexical mode: no embedding model is loaded.' });
     expect(buildAnswerEmbed(question, lexical, 'de', messagesFor('de')).footer!.text).toBe(
-      'Suche: lexical · 7 ms · Nur Wortsuche (kein Sprachmodell geladen).',
+      'Suche: Wortsuche · 7 ms · Nur Wortsuche (kein Sprachmodell geladen).',
     );
     expect(buildAnswerEmbed(question, { ...lexical, hits: [] }, 'en', messagesFor('en')).footer!.text).toBe(
       'Search: lexical · 7 ms · Word search only (no language model loaded).',
