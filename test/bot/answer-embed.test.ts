@@ -5,6 +5,7 @@ import { EMBED_LIMITS, embedLength } from '../../src/bot/embed-limits.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
 import { safeText } from '../../src/bot/safe-text.ts';
 import type { Excerpt } from '../../src/retrieval/excerpt.ts';
+import { renderedLinks } from '../helpers/discord-links.ts';
 import type { SearchHit, SearchMode, SearchResponse } from '../../src/retrieval/retriever.ts';
 import {
   danglingBackslashes,
@@ -156,6 +157,8 @@ describe('buildAnswerEmbed: the normal case', () => {
 function expectCleanText(text: string, where: string): void {
   expect(LONE_SURROGATE.test(text), `${where} has a lone surrogate: ${JSON.stringify(text.slice(0, 80))}`).toBe(false);
   expect(danglingBackslashes(text), `${where} has a dangling backslash`).toEqual([]);
+  // Cutting and joining the escaped parts (title, match in bold, context) must not make a link either.
+  expect(renderedLinks(text), `${where} renders a link`).toEqual([]);
 }
 
 function hostileExcerpt(random: Random, max: number): Excerpt {

@@ -19,10 +19,11 @@ export function prng(seed: number): Random {
   return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p };
 }
 
-/** Pieces that break naive embeds: Markdown, escapes, astral characters, invisibles, mentions. */
+/** Pieces that break naive embeds: Markdown, escapes, links, astral characters, invisibles, mentions. */
 const HOSTILE_PIECES = [
   '*', '**', '***', '****', '_', '__', '___', '~', '~~', '|', '||', '>', '> ', '>>> ', '`', '``', '```',
   '\\', '\\\\', '\\*', '\\_', '#', '# ', '- ', '1. ', '[x](https://example.com)', 'https://example.com/*a*_b_',
+  '<https://x.y>', '<a@b.cd>', '](', ']', '(', ')', 'https:', '//', '[[x]](https://e.x/a_(b) "t (x)")',
   '😀', '👍🏽', '🇩🇪', '👨‍👩‍👧', '𝔘𝔫𝔦', '𠜎',
   '\u200b', '\u200d', '\u202e', '\u00ad', '\u0007', '\u001b', '\u0085', '\ufeff', '\t',
   '@everyone', '@here', '<@123456789012345678>', '<@!123>', '<@&42>',
