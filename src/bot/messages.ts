@@ -8,10 +8,17 @@ export function languageOf(locale: string | null | undefined): Language {
   return locale?.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
+/** " von 1 bis 5", " ab 1", " höchstens 5" or nothing: a range in words. */
+function range(min: number | null, max: number | null, from: string, to: string, atLeast: string, atMost: string): string {
+  const words = min !== null && max !== null ? [from, min, to, max] : min !== null ? [atLeast, min] : max !== null ? [atMost, max] : [];
+  return words.filter((word) => word !== '').map((word) => ` ${word}`).join('');
+}
+
 const de = {
   answerTitle: (question: string) => `Frage: ${question}`,
   nothingRelevant: 'Dazu habe ich in den Artikeln nichts Passendes gefunden. Versuche es mit anderen Worten oder einer konkreteren Frage.',
   footer: (mode: string, ms: number) => `Suche: ${mode} · ${ms} ms`,
+  modeNames: { hybrid: 'hybrid', dense: 'Bedeutungssuche', lexical: 'Wortsuche' },
   lexicalNotice: 'Nur Wortsuche (kein Sprachmodell geladen).',
   paragraph: 'Absatz',
   questionTooShort: (min: number) => `Die Frage ist zu kurz: bitte mindestens ${min} Zeichen.`,
@@ -48,17 +55,28 @@ const de = {
     lastReindex: 'Letzter Neuaufbau',
     uptime: 'Laufzeit',
     answered: 'Beantwortete Fragen',
-    medianTime: 'Median Antwortzeit',
+    medianTime: 'Antwortzeit (Median)',
     never: 'noch nie',
     none: 'keins (Wortsuche)',
   },
   mentionHint: 'Stelle deine Frage direkt nach der Erwähnung, z. B. „@Quelle Wo traf sich die Koalition der Willigen?“',
+  optionInvalid: (option: string, rule: string) => `Die Option „${option}“ hat einen ungültigen Wert: ${rule}.`,
+  optionRules: {
+    wholeNumber: (min: number | null, max: number | null) => `erlaubt ist eine ganze Zahl${range(min, max, 'von', 'bis', 'ab', 'höchstens')}`,
+    number: (min: number | null, max: number | null) => `erlaubt ist eine Zahl${range(min, max, 'von', 'bis', 'ab', 'höchstens')}`,
+    length: (min: number | null, max: number | null) => `sie muss${range(min, max, '', 'bis', 'mindestens', 'höchstens')} Zeichen lang sein`,
+    choice: 'erlaubt sind nur die angebotenen Werte',
+    type: 'die Option hat den falschen Typ',
+    unknown: 'diese Option gibt es nicht',
+    missing: 'sie fehlt, ist aber nötig',
+  },
 };
 
 const en: typeof de = {
   answerTitle: (question) => `Question: ${question}`,
   nothingRelevant: "I found nothing relevant to that in the articles. Try other words or a more specific question.",
   footer: (mode, ms) => `Search: ${mode} · ${ms} ms`,
+  modeNames: { hybrid: 'hybrid', dense: 'dense', lexical: 'lexical' },
   lexicalNotice: 'Word search only (no language model loaded).',
   paragraph: 'paragraph',
   questionTooShort: (min) => `That question is too short: please use at least ${min} characters.`,
@@ -100,6 +118,16 @@ const en: typeof de = {
     none: 'none (word search)',
   },
   mentionHint: 'Ask your question right after the mention, e.g. "@Quelle Where did the coalition of the willing meet?"',
+  optionInvalid: (option, rule) => `The option "${option}" has an invalid value: ${rule}.`,
+  optionRules: {
+    wholeNumber: (min, max) => `it takes a whole number${range(min, max, 'from', 'to', 'from', 'up to')}`,
+    number: (min, max) => `it takes a number${range(min, max, 'from', 'to', 'from', 'up to')}`,
+    length: (min, max) => `it must be${range(min, max, '', 'to', 'at least', 'at most')} characters long`,
+    choice: 'it takes only the values offered',
+    type: 'the option has the wrong type',
+    unknown: 'there is no such option',
+    missing: 'it is required',
+  },
 };
 
 export type Messages = typeof de;

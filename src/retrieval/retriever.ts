@@ -85,7 +85,8 @@ export class Retriever {
 
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
-    const k = Math.max(1, Math.min(options.k ?? 5, 50));
+    // A whole number from 1 to 50 whatever the caller passed: 2.5 or NaN would never equal hits.length.
+    const k = Math.max(1, Math.min(Math.floor(options.k ?? 5), 50) || 1);
     const requested = options.mode ?? 'hybrid';
     const denseProblem = this.denseUnavailableReason();
     if (requested === 'dense' && denseProblem) {

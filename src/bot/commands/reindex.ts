@@ -1,13 +1,11 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { describeError } from '../../errors.ts';
 import type { BuildProgress } from '../../index/build-index.ts';
-import type { IndexSummary } from '../../indexer/run-indexer.ts';
-import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
-import type { Messages } from '../messages.ts';
 import { isModerator } from '../permissions.ts';
 import { redactSecrets } from '../redact.ts';
-import { truncate } from '../safe-text.ts';
+import { buildReindexSummaryEmbed } from '../reindex-summary.ts';
+import { safeText, truncate } from '../safe-text.ts';
 import { isIndexLocked } from '../search-service.ts';
 
 /** Interaction tokens live 15 minutes; edits stop a minute before, then the summary goes to the channel. */
@@ -59,13 +57,14 @@ export const reindexCommand = {
     let reply: { content?: string; embeds?: APIEmbed[] };
     try {
       const summary = await service.reindex(onProgress);
-      reply = { embeds: [summaryEmbed(summary, messages)] };
+      reply = { embeds: [buildReindexSummaryEmbed(summary, messages)] };
     } catch (error) {
       if (isIndexLocked(error)) {
         reply = { content: messages.reindexRunning };
       } else {
         logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
-        reply = { content: truncate(messages.reindexFailed(redactSecrets(describeError(error))), 1900) };
+        // The error may quote file names from the seeds folder: shown as text, never as Markdown.
+        reply = { content: truncate(messages.reindexFailed(safeText(redactSecrets(describeError(error)))), 1900) };
       }
     }
     if (canEdit()) {
@@ -75,23 +74,3 @@ export const reindexCommand = {
     }
   },
 } satisfies Command;
-
-function summaryEmbed(summary: IndexSummary, messages: Messages): APIEmbed {
-  const t = messages.summary;
-  const list = (ids: readonly string[]): string => (ids.length === 0 ? t.none : truncate(ids.join(', '), 1000));
-  const skipped = summary.skipped.length === 0 ? t.none : truncate(summary.skipped.map((s) => `${s.file}: ${s.reason}`).join('\n'), 1000);
-  return {
-    title: messages.reindexDone,
-    color: EMBED_COLOR,
-    fields: [
-      { name: t.articles, value: String(summary.articles), inline: true },
-      { name: t.passages, value: String(summary.passages), inline: true },
-      { name: t.time, value: `${summary.seconds.toFixed(1)} s`, inline: true },
-      { name: `${t.added} (${summary.added.length})`, value: list(summary.added) },
-      { name: `${t.changed} (${summary.changed.length})`, value: list(summary.changed) },
-      { name: `${t.removed} (${summary.removed.length})`, value: list(summary.removed) },
-      { name: `${t.skipped} (${summary.skipped.length})`, value: skipped },
-    ],
-    footer: { text: `${summary.mode}${summary.model ? ` · ${summary.model}` : ''}` },
-  };
-}
