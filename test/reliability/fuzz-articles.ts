@@ -2,7 +2,8 @@
  * Generates a folder of hostile article files for the bad-articles fuzz (issue #6): binary,
  * invalid UTF-8, UTF-16, 50 MB, near-limit files of pathological Markdown, a single
  * 100,000-character line, header only, only blank lines, deeply nested Markdown, YAML bombs,
- * special files (a folder, a FIFO, a dangling symlink), and random mutations of valid articles.
+ * special files (a folder, a FIFO, a dangling symlink, a symlink out of the folder), and random
+ * mutations of valid articles.
  * Deterministic for a seed. Each file says whether it must be skipped, must be indexed, or may be
  * either (a mutation can stay valid); every file must be one or the other, never a crash.
  */
@@ -130,6 +131,9 @@ export async function writeFuzzCorpus(dir: string, options: FuzzOptions): Promis
   files.push({ name: 'a-folder.txt', kind: 'folder named .txt', expect: 'skip', bytes: 0 });
   await symlink(path.join(dir, 'no-such-target'), path.join(dir, 'dangling.txt'));
   files.push({ name: 'dangling.txt', kind: 'dangling symlink', expect: 'skip', bytes: 0 });
+  // Out of the folder, to a file that exists and would parse (issue #10: links are never read).
+  await symlink('/proc/self/cwd/README.md', path.join(dir, 'outside-link.md'));
+  files.push({ name: 'outside-link.md', kind: 'symlink out of the folder', expect: 'skip', bytes: 0 });
   try {
     execFileSync('mkfifo', [path.join(dir, 'fifo.txt')]);
     files.push({ name: 'fifo.txt', kind: 'FIFO', expect: 'skip', bytes: 0 });
