@@ -264,4 +264,16 @@ describe('readArticles: links and special files', () => {
     const result = await readArticles(seeds);
     expect(result.skipped).toEqual([{ file: 'null.txt', reason: OUTSIDE }]);
   });
+
+  it('reads UTF-16 files (little and big endian, with a BOM) with the right text', async () => {
+    const text = '05. September, 2025\n\nPolitik\n\nÄnderung der Straßenverkehrsordnung\n\nDer Präsident äußerte sich „deutlich“.\n';
+    await writeFile(path.join(seeds, 'le.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await writeFile(path.join(seeds, 'be.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    const result = await readArticles(seeds);
+    expect(result.skipped).toEqual([]);
+    const byFile = new Map(result.articles.map((article) => [article.file, article]));
+    for (const file of ['le.txt', 'be.txt']) {
+      expect(byFile.get(file)).toMatchObject({ title: 'Änderung der Straßenverkehrsordnung', date: '2025-09-05', category: 'Politik', paragraphs: ['Der Präsident äußerte sich „deutlich“.'] });
+    }
+  });
 });

@@ -121,7 +121,10 @@ export async function writeFuzzCorpus(dir: string, options: FuzzOptions): Promis
   await add('line-100k-nospace.txt', 'single 100k-character line', 'skip', 'x'.repeat(100_000));
   await add('line-100k-body.txt', 'single 100k-character line', 'index', HEADER + 'Wort '.repeat(20_000));
   await add('empty.txt', 'empty', 'skip', '');
-  await add('utf16.txt', 'UTF-16', 'skip', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(0), 'utf16le')]));
+  // UTF-16 with a BOM is text (issue #10); an odd byte count is not.
+  await add('utf16.txt', 'UTF-16', 'index', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(0), 'utf16le')]));
+  await add('utf16be.txt', 'UTF-16', 'index', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(valid(5), 'utf16le').swap16()]));
+  await add('utf16-odd.txt', 'UTF-16', 'skip', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(6), 'utf16le'), Buffer.from([0x41])]));
   await add('yaml-bomb.md', 'YAML alias bomb', 'skip', `---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [${'*a,'.repeat(9)}*a]\nc: &c [${'*b,'.repeat(9)}*b]\nd: &d [${'*c,'.repeat(9)}*c]\ne: [${'*d,'.repeat(9)}*d]\n---\n${valid(1)}`);
   // Same id twice: files are read in name order, so dup.md is indexed and dup.txt skipped.
   await add('dup.md', 'duplicate id', 'index', valid(2));
