@@ -8,7 +8,8 @@ import { commands } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { createMentionHandler } from './mention-handler.ts';
-import { redactSecrets, registerSecret } from './redact.ts';
+import { guardOutgoingRequests } from './outgoing-guard.ts';
+import { redactSecrets, SecretRedactor } from './redact.ts';
 import { SearchService } from './search-service.ts';
 
 export interface Bot {
@@ -27,11 +28,12 @@ export interface CreateBotOptions {
   readonly clientOptions?: Partial<ClientOptions>;
   /** A model to use instead of loading the configured one (tests inject a slow embedder). */
   readonly embedder?: Embedder;
+  /** Removes secrets from everything sent to Discord (default: one for the configured token). */
+  readonly redactor?: SecretRedactor;
 }
 
 /** Wires the discord.js client to the search service and the command handlers. */
-export function createBot({ config, logger, clientOptions, embedder }: CreateBotOptions): Bot {
-  registerSecret(config.token);
+export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]) }: CreateBotOptions): Bot {
   const service = new SearchService(config, logger, embedder);
   const cooldowns = new Cooldowns(config.cooldownSeconds);
   const client = new Client({
@@ -41,8 +43,13 @@ export function createBot({ config, logger, clientOptions, embedder }: CreateBot
     // Each interaction token gets its own REST handler, which discord.js sweeps only after an
     // hour by default: a busy hour holds one per question (~800 bytes each). Sweep idle ones
     // every minute.
-    rest: { handlerSweepInterval: 60_000, ...(config.apiUrl ? { api: config.apiUrl } : {}) },
     ...clientOptions,
+    rest: {
+      handlerSweepInterval: 60_000,
+      ...(config.apiUrl ? { api: config.apiUrl } : {}),
+      ...clientOptions.rest,
+      makeRequest: guardOutgoingRequests({ redactor, logger, send: clientOptions.rest?.makeRequest }),
+    },
   });
 
   const route = createInteractionRouter({ commands, service, config, logger, cooldowns });

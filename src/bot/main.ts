@@ -1,9 +1,9 @@
 import { config as loadDotenv } from 'dotenv';
-import { pino } from 'pino';
 import { loadBotConfig } from '../config.ts';
 import { describeError } from '../errors.ts';
+import { createBotLogger } from './bot-logger.ts';
 import { createBot } from './bot.ts';
-import { redactSecrets } from './redact.ts';
+import { redactSecrets, SecretRedactor } from './redact.ts';
 
 /** `npm start`: runs the bot until SIGINT or SIGTERM. */
 loadDotenv({ quiet: true });
@@ -17,21 +17,10 @@ try {
   process.exit(1);
 }
 
-const logger = pino({
-  level: config.logLevel,
-  redact: { paths: ['token', '*.token', 'headers.authorization', 'config.token'], censor: '[redacted]' },
-  formatters: {
-    log: (object) => JSON.parse(redactSecrets(JSON.stringify(object))) as Record<string, unknown>,
-  },
-  hooks: {
-    logMethod(args, method) {
-      const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
-      method.apply(this, redacted as Parameters<typeof method>);
-    },
-  },
-});
+const redactor = new SecretRedactor([config.token]);
+const logger = createBotLogger({ level: config.logLevel, redactor });
 
-const bot = createBot({ config, logger });
+const bot = createBot({ config, logger, redactor });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
