@@ -211,7 +211,7 @@ export function buildBertOnnx(config: BertConfig, weights: BertWeights, options:
   const maskFill = g.scalarFloat('const_mask_fill', -3.4028234663852886e38); // torch.finfo(float32).min, as HF
   const invSqrtHead = g.scalarFloat('const_inv_sqrt_head', 1 / Math.sqrt(headSize));
   const half = g.scalarFloat('const_half', 0.5);
-  const invSqrt2 = g.scalarFloat('const_inv_sqrt2', Math.SQRT1_2);
+  const sqrt2 = g.scalarFloat('const_sqrt2', Math.SQRT2);
   const headsShape = g.int64('const_heads_shape', [0, 0, heads, headSize]);
   const mergedShape = g.int64('const_merged_shape', [0, 0, H]);
   const maskAxes = g.int64('const_mask_axes', [1, 2]);
@@ -292,10 +292,11 @@ export function buildBertOnnx(config: BertConfig, weights: BertWeights, options:
     const attended = linear(context, `${p}.attention.output.dense`);
     hidden = layerNorm(g.op1('Add', [attended, hidden]), `${p}.attention.output.LayerNorm`);
 
-    // GELU in its exact erf form, as BERT's "gelu": x · ½ · (1 + erf(x / √2)).
+    // GELU in its exact erf form, as BERT's "gelu": x · (1 + erf(x / √2)) · ½, in the node
+    // order of a PyTorch export, which onnxruntime fuses into one Gelu kernel.
     const inner = linear(hidden, `${p}.intermediate.dense`);
-    const erf = g.op1('Erf', [g.op1('Mul', [inner, invSqrt2])]);
-    const gelu = g.op1('Mul', [g.op1('Mul', [inner, half]), g.op1('Add', [erf, one])]);
+    const erf = g.op1('Erf', [g.op1('Div', [inner, sqrt2])]);
+    const gelu = g.op1('Mul', [g.op1('Mul', [inner, g.op1('Add', [erf, one])]), half]);
     const output = linear(gelu, `${p}.output.dense`);
     hidden = layerNorm(g.op1('Add', [output, hidden]), `${p}.output.LayerNorm`);
   }
