@@ -25,6 +25,9 @@ const de = {
   reindexProgress: (phase: string, done: number, total: number, seconds: number) => `Index wird aufgebaut: ${phase} ${done}/${total} (${seconds} s)`,
   reindexDone: 'Index neu aufgebaut',
   reindexFailed: (reason: string) => `Der Neuaufbau ist fehlgeschlagen; der bisherige Index bleibt in Betrieb.\n${reason}`,
+  reindexBlocked: (pid: number, host: string, since: number, heartbeat: number, staleAfterSeconds: number) =>
+    `Der Index kann gerade nicht neu aufgebaut werden: ein anderer Aufbau hält seine Sperre (Prozess ${pid}${host ? ` auf ${host}` : ''}, seit <t:${since}:R>, letzter Herzschlag <t:${heartbeat}:R>). ` +
+    `Warte, bis er fertig ist, und starte /reindex dann erneut. Läuft dieser Prozess nicht mehr, übernimmt /reindex die Sperre selbst: auf demselben Rechner sofort, sonst sobald sein Herzschlag ${staleAfterSeconds} s alt ist.`,
   phases: { chunk: 'Artikel lesen', embed: 'Absätze einbetten', insert: 'Vektorindex', lexical: 'Wortindex' },
   summary: {
     articles: 'Artikel',
@@ -72,6 +75,9 @@ const en: typeof de = {
   reindexProgress: (phase, done, total, seconds) => `Rebuilding the index: ${phase} ${done}/${total} (${seconds} s)`,
   reindexDone: 'Index rebuilt',
   reindexFailed: (reason) => `The rebuild failed; the previous index keeps serving.\n${reason}`,
+  reindexBlocked: (pid, host, since, heartbeat, staleAfterSeconds) =>
+    `The index cannot be rebuilt right now: another build holds its lock (process ${pid}${host ? ` on ${host}` : ''}, since <t:${since}:R>, last heartbeat <t:${heartbeat}:R>). ` +
+    `Wait for it to finish, then run /reindex again. If that process has stopped, /reindex takes the lock over by itself: at once on the same machine, otherwise once its heartbeat is ${staleAfterSeconds} s old.`,
   phases: { chunk: 'reading articles', embed: 'embedding passages', insert: 'vector index', lexical: 'word index' },
   summary: {
     articles: 'Articles',

@@ -7,6 +7,7 @@ import type { ModelSettings } from '../embedding/model-settings.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
 import { buildIndex, type BuildProgress } from '../index/build-index.ts';
+import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
@@ -26,6 +27,8 @@ export interface RunIndexerOptions {
   readonly previous?: SearchIndex | null;
   /** An already loaded model (the bot's); otherwise one is loaded for this run. */
   readonly embedder?: Embedder | null;
+  /** Heartbeat and staleness of the build lock (tests); the logger is this run's. */
+  readonly lock?: Omit<BuildLockOptions, 'logger'>;
   readonly hnsw?: HnswParameters;
   readonly batchSize?: number;
   readonly logger?: Logger;
@@ -64,7 +67,7 @@ export interface IndexerRun {
 export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun> {
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
-  const lock = await lockIndex(options.indexDir);
+  const lock = await lockIndex(options.indexDir, { ...options.lock, logger });
   let ownEmbedder: Embedder | null = null;
   try {
     const parseStarted = performance.now();

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { loadIndex, lockIndex } from '../../src/index/index-store.ts';
 import { Retriever } from '../../src/retrieval/retriever.ts';
+import { ageRetiredGenerations } from '../helpers/generations.ts';
 import { FIXTURE_MODEL, PROJECT_ROOT, TSX } from './helpers.ts';
 
 export type Phase = 'chunk' | 'embed' | 'insert';
@@ -315,11 +316,18 @@ export async function verifyAfterKill(
   const response = await new Retriever(index, embedder).search(question, { k: 3 });
   const leftovers = entries.filter((entry) => entry !== 'CURRENT' && entry !== current);
   // The next start: every build takes the lock first, which removes what the killed one left.
+  // Generations that were current before stay for their grace period (a reader may still be
+  // opening them); anything else is gone.
   const lock = await lockIndex(indexDir);
   const after = (await readdir(indexDir)).sort();
   await lock.release();
-  const expected = ['.lock', 'CURRENT', current].sort();
-  if (JSON.stringify(after) !== JSON.stringify(expected)) throw new Error(`leftovers survived the next start: ${after.join(', ')}`);
+  const unexpected = after.filter((entry) => !['.lock', 'CURRENT', current].includes(entry) && !(entry.startsWith('gen-') && entry < current));
+  if (unexpected.length > 0) throw new Error(`leftovers survived the next start: ${unexpected.join(', ')}`);
+  // Once the grace period is over, the next start removes those too.
+  await ageRetiredGenerations(indexDir);
+  await (await lockIndex(indexDir)).release();
+  const final = (await readdir(indexDir)).sort();
+  if (JSON.stringify(final) !== JSON.stringify(['CURRENT', current].sort())) throw new Error(`retired generations survived their grace period: ${final.join(', ')}`);
   return { loaded: current === previous ? 'previous' : 'new', hits: response.hits.length, leftovers };
 }
 

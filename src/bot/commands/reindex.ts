@@ -1,13 +1,14 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { describeError } from '../../errors.ts';
 import type { BuildProgress } from '../../index/build-index.ts';
+import { IndexLockedError } from '../../index/build-lock.ts';
 import type { IndexSummary } from '../../indexer/run-indexer.ts';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import type { Messages } from '../messages.ts';
 import { isModerator } from '../permissions.ts';
 import { redactSecrets } from '../redact.ts';
-import { truncate } from '../safe-text.ts';
+import { safeText, truncate } from '../safe-text.ts';
 import { isIndexLocked } from '../search-service.ts';
 
 /** Interaction tokens live 15 minutes; edits stop a minute before, then the summary goes to the channel. */
@@ -61,7 +62,11 @@ export const reindexCommand = {
       const summary = await service.reindex(onProgress);
       reply = { embeds: [summaryEmbed(summary, messages)] };
     } catch (error) {
-      if (isIndexLocked(error)) {
+      if (error instanceof IndexLockedError && error.holder) {
+        // Another process (a CLI build, another bot) holds the lock: say who, and what to do.
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex blocked by another build');
+        reply = { content: truncate(blockedMessage(error, messages), 1900) };
+      } else if (isIndexLocked(error)) {
         reply = { content: messages.reindexRunning };
       } else {
         logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
@@ -94,4 +99,12 @@ function summaryEmbed(summary: IndexSummary, messages: Messages): APIEmbed {
     ],
     footer: { text: `${summary.mode}${summary.model ? ` · ${summary.model}` : ''}` },
   };
+}
+
+/** Who holds the lock, for the moderator; the host name comes from a file, so it is made safe to show. */
+function blockedMessage(error: IndexLockedError, messages: Messages): string {
+  const holder = error.holder!;
+  const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+  const host = holder.hostname === null ? '' : truncate(safeText(holder.hostname), 100);
+  return messages.reindexBlocked(holder.pid, host, seconds(holder.since), seconds(holder.heartbeatAt), Math.round(error.staleAfterMs / 1000));
 }
