@@ -15,6 +15,8 @@ export interface OpenRetrieverOptions {
   readonly mode: SearchMode;
   /** A model already loaded by the caller (reused across reindexes). */
   readonly embedder?: Embedder | null;
+  /** With `embedder: null`: why the caller's model failed to load; it is then not loaded again. */
+  readonly embedderUnavailableReason?: string | null;
   readonly relevance?: RelevanceThresholds;
   readonly fusion?: FusionSettings;
 }
@@ -33,7 +35,11 @@ export async function retrieverFor(index: SearchIndex, options: Omit<OpenRetriev
   const relevance = { ...(options.relevance ? { relevance: options.relevance } : {}), ...(options.fusion ? { fusion: options.fusion } : {}) };
   if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null, relevance);
   const { embedder, unavailableReason } =
-    options.embedder != null ? { embedder: options.embedder, unavailableReason: null } : await openEmbedder(options.modelSettings);
+    options.embedder != null
+      ? { embedder: options.embedder, unavailableReason: null }
+      : options.embedder === null && options.embedderUnavailableReason
+        ? { embedder: null, unavailableReason: options.embedderUnavailableReason }
+        : await openEmbedder(options.modelSettings);
   if (!embedder) return new Retriever(index, null, { ...relevance, embedderUnavailableReason: unavailableReason });
   try {
     return new Retriever(index, embedder, relevance);

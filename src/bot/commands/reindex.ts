@@ -2,7 +2,7 @@ import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommand
 import { describeError } from '../../errors.ts';
 import type { BuildProgress } from '../../index/build-index.ts';
 import { IndexLockedError } from '../../index/build-lock.ts';
-import type { IndexSummary } from '../../indexer/run-indexer.ts';
+import { HybridIndexKeptError, type IndexSummary } from '../../indexer/run-indexer.ts';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import type { Messages } from '../messages.ts';
@@ -68,6 +68,9 @@ export const reindexCommand = {
         reply = { content: truncate(blockedMessage(error, messages), 1900) };
       } else if (isIndexLocked(error)) {
         reply = { content: messages.reindexRunning };
+      } else if (error instanceof HybridIndexKeptError) {
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex refused: no model, and the hybrid index keeps serving');
+        reply = { content: truncate(messages.reindexModelUnavailable(redactSecrets(error.modelProblem)), 1900) };
       } else {
         logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
         reply = { content: truncate(messages.reindexFailed(redactSecrets(describeError(error))), 1900) };
