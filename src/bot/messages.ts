@@ -31,6 +31,8 @@ const de = {
   reindexModelUnavailable: (reason: string) =>
     `Der Index wurde nicht neu aufgebaut: das Sprachmodell lässt sich nicht laden, und ohne es würde der hybride Index durch einen reinen Wortindex ersetzt und seine Vektoren gelöscht. ` +
     `Der bisherige Index bleibt mit seinen Vektoren in Betrieb. Behebe das Problem mit dem Modell und starte /reindex erneut, oder stelle QUELLE_MODE=lexical ein, wenn du bewusst nur die Wortsuche willst.\nGrund: ${reason}`,
+  damagedVectorsNotice: 'Nur Wortsuche (die Vektordatei des Index ist beschädigt; ein Moderator kann sie mit /reindex reparieren).',
+  vectorsDamaged: 'Die Vektordatei des Index ist beschädigt, daher wird nur mit der Wortsuche geantwortet. Ein Moderator kann sie mit /reindex reparieren.',
   phases: { chunk: 'Artikel lesen', embed: 'Absätze einbetten', insert: 'Vektorindex', lexical: 'Wortindex' },
   summary: {
     articles: 'Artikel',
@@ -84,6 +86,8 @@ const en: typeof de = {
   reindexModelUnavailable: (reason) =>
     `The index was not rebuilt: the language model cannot be loaded, and without it the rebuild would replace the hybrid index with a word-only index and delete its vectors. ` +
     `The current index keeps serving, with its vectors. Fix the model and run /reindex again, or set QUELLE_MODE=lexical to use word search deliberately.\nReason: ${reason}`,
+  damagedVectorsNotice: "Word search only (the index's vector file is damaged; a moderator can repair it with /reindex).",
+  vectorsDamaged: "The index's vector file is damaged, so questions are answered by word search only. A moderator can repair it with /reindex.",
   phases: { chunk: 'reading articles', embed: 'embedding passages', insert: 'vector index', lexical: 'word index' },
   summary: {
     articles: 'Articles',

@@ -53,6 +53,8 @@ export class SearchService {
       // The model was tried just above: a failure is passed on, not met again by a second load.
       this.retriever = await openRetriever({ indexDir: this.config.indexDir, ...this.retrieverOptions() });
       this.indexProblem = null;
+      const vectorsProblem = this.vectorsProblem;
+      if (vectorsProblem) this.logger.warn({ reason: vectorsProblem }, 'The index has no usable vectors: answering lexically until a moderator runs /reindex');
     } catch (error) {
       this.indexProblem = describeError(error);
       this.logger.error({ reason: this.indexProblem }, 'The index is unavailable; /ask will say so until a moderator runs /reindex');
@@ -69,6 +71,11 @@ export class SearchService {
 
   get modelProblem(): string | null {
     return this.embedderProblem;
+  }
+
+  /** Why the serving hybrid index has no vectors (a damaged vector file), or null. */
+  get vectorsProblem(): string | null {
+    return this.config.mode === 'lexical' ? null : (this.retriever?.index.vectorsProblem ?? null);
   }
 
   private retrieverOptions(): Omit<OpenRetrieverOptions, 'indexDir'> {

@@ -23,11 +23,11 @@ export interface OpenRetrieverOptions {
 
 /**
  * Loads the index and, when the index has vectors and the mode needs them, the model.
- * A model that cannot be loaded, or that does not match the index, leaves a lexical retriever
- * that says why.
+ * A model that cannot be loaded, or that does not match the index, or a damaged vector file,
+ * leaves a lexical retriever that says why. Lexical mode does not read the vectors at all.
  */
 export async function openRetriever(options: OpenRetrieverOptions): Promise<Retriever> {
-  const index = await loadIndex(options.indexDir);
+  const index = await loadIndex(options.indexDir, { vectors: options.mode === 'lexical' ? 'skip' : 'optional' });
   return retrieverFor(index, options);
 }
 
