@@ -148,8 +148,13 @@ export class SearchService {
     const opened = await openEmbedder(this.config.model);
     this.embedder = opened.embedder;
     this.embedderProblem = opened.unavailableReason;
-    if (this.embedder) this.logger.info({ model: this.embedder.modelId }, 'The embedding model loaded at reindex time');
-    else this.logger.warn({ reason: this.embedderProblem }, 'The embedding model still cannot be loaded');
+    if (!this.embedder) {
+      this.logger.warn({ reason: this.embedderProblem }, 'The embedding model still cannot be loaded');
+      return;
+    }
+    this.logger.info({ model: this.embedder.modelId }, 'The embedding model loaded at reindex time');
+    // The serving index searches by meaning again at once, whatever becomes of the rebuild.
+    if (this.retriever) this.retriever = await retrieverFor(this.retriever.index, this.retrieverOptions());
   }
 
   /** Waits for a running reindex (used at shutdown), ignoring its outcome. */

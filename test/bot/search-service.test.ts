@@ -6,23 +6,26 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SearchService } from '../../src/bot/search-service.ts';
 import { loadCoreConfig } from '../../src/config.ts';
+import type { Embedder } from '../../src/embedding/embedder.ts';
+import { currentProcessIdentity, IndexLockedError } from '../../src/index/build-lock.ts';
+import { lockIndex } from '../../src/index/index-store.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { recordingLogger } from '../e2e/bot-harness.ts';
 import { copySeed, FIXTURE_MODEL_DIR, fixtureModelSettings, useTempDirs } from '../helpers/index-fixtures.ts';
 
-const loads = vi.hoisted(() => ({ count: 0 }));
+const loads = vi.hoisted(() => ({ count: 0, embedder: null as Embedder | null }));
 
 vi.mock('../../src/embedding/open-embedder.ts', () => ({
   openEmbedder: async () => {
     loads.count++;
-    return { embedder: null, unavailableReason: 'the hub timed out (simulated)' };
+    return loads.embedder ? { embedder: loads.embedder, unavailableReason: null } : { embedder: null, unavailableReason: 'the hub timed out (simulated)' };
   },
 }));
 
 const tempDir = useTempDirs('quelle-service-');
 
 describe('SearchService and a model that fails to load', () => {
-  it('tries the model once at start, answers lexically with its reason, and once more at reindex time', async () => {
+  it('tries the model once at start, answers lexically with its reason, and once more at reindex time, keeping it when it loads', async () => {
     const seedsDir = await copySeed(await tempDir('seeds-'));
     const indexDir = await tempDir('index-');
     const { loadTransformersEmbedder } = await import('../../src/embedding/transformers-embedder.ts');
@@ -38,5 +41,19 @@ describe('SearchService and a model that fails to load', () => {
     // The rebuild tries the model once more, and (the index being hybrid) is refused.
     await expect(service.reindex()).rejects.toThrow(/would replace the hybrid index/);
     expect(loads.count).toBe(2);
+
+    // The model loads at the next try, but another build holds the lock: the rebuild fails,
+    // and the serving index searches by meaning again all the same.
+    loads.embedder = await loadTransformersEmbedder(fixtureModelSettings);
+    const other = await lockIndex(indexDir, { identity: { ...(await currentProcessIdentity()), hostname: 'build-box-7' } });
+    try {
+      await expect(service.reindex()).rejects.toBeInstanceOf(IndexLockedError);
+    } finally {
+      await other.release();
+    }
+    expect(loads.count).toBe(3);
+    expect(service.modelProblem).toBeNull();
+    expect(service.current!.denseUnavailableReason()).toBeNull();
+    expect((await service.ask('Wo traf sich die Koalition der Willigen?', 3)).mode).toBe('hybrid');
   });
 });
