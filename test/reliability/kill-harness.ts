@@ -152,9 +152,10 @@ function saveState(indexDir: string, previous: string): string | null {
   } catch {
     // no CURRENT (yet)
   }
-  if (current !== '' && current !== previous) return entries.includes(previous) ? 'save: CURRENT switched, removing the old generation' : 'save: done';
+  if (current !== '' && current !== previous) return 'save: CURRENT switched';
   if (entries.some((entry) => /^\.CURRENT\..*\.tmp$/.test(entry))) return 'save: switching CURRENT (its temporary file written)';
-  if (entries.some((entry) => entry.startsWith('gen-') && entry !== previous)) return 'save: generation renamed into place, CURRENT not switched';
+  // Newer than the previous generation: this save's (older ones are retired, kept for their grace period).
+  if (entries.some((entry) => entry.startsWith('gen-') && entry > previous)) return 'save: generation renamed into place, CURRENT not switched';
   const temporary = entries.find((entry) => entry.startsWith('.tmp-gen-'));
   if (temporary) {
     let files: string[] = [];
