@@ -21,7 +21,7 @@ const CATEGORY_MAX = 100;
 export function buildAnswerEmbed(question: string, response: SearchResponse, language: Language, messages: Messages): APIEmbed {
   const title = truncate(messages.answerTitle(safeText(question)), EMBED_LIMITS.title);
   const footer = truncate(
-    `${messages.footer(messages.modeNames[response.mode], Math.round(response.tookMs))}${response.notice ? ` · ${messages.lexicalNotice}` : ''}`,
+    `${messages.footer(messages.modeNames[response.mode], Math.round(response.tookMs))}${response.notice ? ` · ${response.vectorsDamaged ? messages.damagedVectorsNotice : messages.lexicalNotice}` : ''}`,
     FOOTER_MAX,
   );
   // Passages nobody vouches for are noise: with none left, say so instead.

@@ -80,6 +80,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
           mode: retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : 'unavailable',
           ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
           ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
+          ...(service.vectorsProblem ? { vectorsProblem: service.vectorsProblem } : {}),
         },
         'Quelle is ready',
       );

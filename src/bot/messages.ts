@@ -32,6 +32,14 @@ const de = {
   reindexProgress: (phase: string, done: number, total: number, seconds: number) => `Index wird aufgebaut: ${phase} ${done}/${total} (${seconds} s)`,
   reindexDone: 'Index neu aufgebaut',
   reindexFailed: (reason: string) => `Der Neuaufbau ist fehlgeschlagen; der bisherige Index bleibt in Betrieb.\n${reason}`,
+  reindexBlocked: (pid: number, host: string, since: number, heartbeat: number, staleAfterSeconds: number) =>
+    `Der Index kann gerade nicht neu aufgebaut werden: ein anderer Aufbau hält seine Sperre (Prozess ${pid}${host ? ` auf ${host}` : ''}, seit <t:${since}:R>, letzter Herzschlag <t:${heartbeat}:R>). ` +
+    `Warte, bis er fertig ist, und starte /reindex dann erneut. Läuft dieser Prozess nicht mehr, übernimmt /reindex die Sperre selbst: auf demselben Rechner sofort, sonst sobald sein Herzschlag ${staleAfterSeconds} s alt ist.`,
+  reindexModelUnavailable: (reason: string) =>
+    `Der Index wurde nicht neu aufgebaut: das Sprachmodell lässt sich nicht laden, und ohne es würde der hybride Index durch einen reinen Wortindex ersetzt und seine Vektoren gelöscht. ` +
+    `Der bisherige Index bleibt mit seinen Vektoren in Betrieb. Behebe das Problem mit dem Modell und starte /reindex erneut, oder stelle QUELLE_MODE=lexical ein, wenn du bewusst nur die Wortsuche willst.\nGrund: ${reason}`,
+  damagedVectorsNotice: 'Nur Wortsuche (die Vektordatei des Index ist beschädigt; ein Moderator kann sie mit /reindex reparieren).',
+  vectorsDamaged: 'Die Vektordatei des Index ist beschädigt, daher wird nur mit der Wortsuche geantwortet. Ein Moderator kann sie mit /reindex reparieren.',
   phases: { chunk: 'Artikel lesen', embed: 'Absätze einbetten', insert: 'Vektorindex', lexical: 'Wortindex' },
   summary: {
     articles: 'Artikel',
@@ -90,6 +98,14 @@ const en: typeof de = {
   reindexProgress: (phase, done, total, seconds) => `Rebuilding the index: ${phase} ${done}/${total} (${seconds} s)`,
   reindexDone: 'Index rebuilt',
   reindexFailed: (reason) => `The rebuild failed; the previous index keeps serving.\n${reason}`,
+  reindexBlocked: (pid, host, since, heartbeat, staleAfterSeconds) =>
+    `The index cannot be rebuilt right now: another build holds its lock (process ${pid}${host ? ` on ${host}` : ''}, since <t:${since}:R>, last heartbeat <t:${heartbeat}:R>). ` +
+    `Wait for it to finish, then run /reindex again. If that process has stopped, /reindex takes the lock over by itself: at once on the same machine, otherwise once its heartbeat is ${staleAfterSeconds} s old.`,
+  reindexModelUnavailable: (reason) =>
+    `The index was not rebuilt: the language model cannot be loaded, and without it the rebuild would replace the hybrid index with a word-only index and delete its vectors. ` +
+    `The current index keeps serving, with its vectors. Fix the model and run /reindex again, or set QUELLE_MODE=lexical to use word search deliberately.\nReason: ${reason}`,
+  damagedVectorsNotice: "Word search only (the index's vector file is damaged; a moderator can repair it with /reindex).",
+  vectorsDamaged: "The index's vector file is damaged, so questions are answered by word search only. A moderator can repair it with /reindex.",
   phases: { chunk: 'reading articles', embed: 'embedding passages', insert: 'vector index', lexical: 'word index' },
   summary: {
     articles: 'Articles',

@@ -1,7 +1,10 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { describeError } from '../../errors.ts';
 import type { BuildProgress } from '../../index/build-index.ts';
+import { IndexLockedError } from '../../index/build-lock.ts';
+import { HybridIndexKeptError } from '../../indexer/run-indexer.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
+import type { Messages } from '../messages.ts';
 import { isModerator } from '../permissions.ts';
 import { redactSecrets } from '../redact.ts';
 import { buildReindexSummaryEmbed } from '../reindex-summary.ts';
@@ -59,8 +62,15 @@ export const reindexCommand = {
       const summary = await service.reindex(onProgress);
       reply = { embeds: [buildReindexSummaryEmbed(summary, messages)] };
     } catch (error) {
-      if (isIndexLocked(error)) {
+      if (error instanceof IndexLockedError && error.holder) {
+        // Another process (a CLI build, another bot) holds the lock: say who, and what to do.
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex blocked by another build');
+        reply = { content: truncate(blockedMessage(error, messages), 1900) };
+      } else if (isIndexLocked(error)) {
         reply = { content: messages.reindexRunning };
+      } else if (error instanceof HybridIndexKeptError) {
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex refused: no model, and the hybrid index keeps serving');
+        reply = { content: truncate(messages.reindexModelUnavailable(redactSecrets(error.modelProblem)), 1900) };
       } else {
         logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
         // The error may quote file names from the seeds folder: shown as text, never as Markdown.
@@ -74,3 +84,11 @@ export const reindexCommand = {
     }
   },
 } satisfies Command;
+
+/** Who holds the lock, for the moderator; the host name comes from a file, so it is made safe to show. */
+function blockedMessage(error: IndexLockedError, messages: Messages): string {
+  const holder = error.holder!;
+  const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+  const host = holder.hostname === null ? '' : truncate(safeText(holder.hostname), 100);
+  return messages.reindexBlocked(holder.pid, host, seconds(holder.since), seconds(holder.heartbeatAt), Math.round(error.staleAfterMs / 1000));
+}

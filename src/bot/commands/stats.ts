@@ -30,9 +30,9 @@ export const statsCommand = {
       { name: t.answered, value: String(service.stats.count), inline: true },
       { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
     ];
-    const problem = service.unavailableReason;
+    const problem = service.unavailableReason ? messages.indexUnavailable : service.vectorsProblem ? messages.vectorsDamaged : null;
     await interaction.reply({
-      embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: messages.indexUnavailable } : {}) }],
+      embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: problem } : {}) }],
       flags: MessageFlags.Ephemeral,
       allowedMentions: NO_MENTIONS,
     });
