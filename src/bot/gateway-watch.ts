@@ -47,6 +47,8 @@ export class GatewayWatch {
   private readonly intervalMs: number;
   private readonly lastCloseCode = new Map<number, number>();
   private outage: { since: number; attempts: number; timer: NodeJS.Timeout } | null = null;
+  /** Set by stop(): destroying the client closes the gateway too, which is no outage. */
+  private stopped = false;
   private resolveFatal: (error: GatewayClosedError) => void = () => {};
 
   constructor(
@@ -62,8 +64,13 @@ export class GatewayWatch {
     client.on(Events.ShardDisconnect, (event, shard) => this.onDisconnect(event.code, shard));
   }
 
-  /** Stops the outage timer (the client is being destroyed). */
+  /** Stops watching: call before destroying the client. */
   stop(): void {
+    this.stopped = true;
+    this.endOutage();
+  }
+
+  private endOutage(): void {
     if (this.outage) clearInterval(this.outage.timer);
     this.outage = null;
   }
@@ -78,6 +85,7 @@ export class GatewayWatch {
   }
 
   private onReconnecting(shard: number): void {
+    if (this.stopped) return;
     const closeCode = this.lastCloseCode.get(shard) || undefined;
     if (this.outage) {
       this.outage.attempts++;
@@ -98,13 +106,13 @@ export class GatewayWatch {
   private onBack(shard: number, how: string): void {
     if (!this.outage) return;
     const { since, attempts } = this.outage;
-    this.stop();
+    this.endOutage();
     const seconds = secondsSince(since);
     this.logger.info({ shard, seconds, attempts }, `Gateway connection ${how} after ${seconds} s (${attempts} attempts)`);
   }
 
   private onDisconnect(code: number, shard: number): void {
-    this.stop();
+    this.endOutage();
     if (!FATAL_CLOSE_ADVICE.has(code)) {
       this.logger.warn({ shard, closeCode: code }, 'Gateway disconnected');
       return;

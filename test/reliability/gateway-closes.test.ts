@@ -114,6 +114,20 @@ describe('the bot and the other unrecoverable closes (4010–4013)', () => {
   });
 });
 
+it('stopping the bot is not logged as a lost connection', async () => {
+  const twin = await startDiscordTwin({ token: BOT_TOKEN });
+  const logger = recordingLogger();
+  const bot = createBot({ config: loadBotConfig(lexicalEnv(twin)), logger, clientOptions: { waitGuildTimeout: 100 } });
+  try {
+    await bot.start();
+    await bot.stop();
+    expect(twin.gatewayLog.filter((event) => event.type === 'close').map((event) => event.code)).toEqual([1000]);
+    expect(logger.lines.filter((line) => /Gateway/.test(line))).toEqual([]);
+  } finally {
+    await twin.close();
+  }
+});
+
 describe('a long gateway outage', () => {
   let h: Harness;
 
