@@ -40,8 +40,6 @@ export const DEFAULT_OUTAGE_WARNING_INTERVAL_MS = 30_000;
  * and turns an unrecoverable close into {@link fatal}.
  */
 export class GatewayWatch {
-  /** Set (synchronously, before discord.js reports the failure anywhere else) by an unrecoverable close. */
-  fatalError: GatewayClosedError | null = null;
   /** Resolves on an unrecoverable close; never otherwise. */
   readonly fatal: Promise<GatewayClosedError>;
   private readonly intervalMs: number;
@@ -50,6 +48,7 @@ export class GatewayWatch {
   /** Set by stop(): destroying the client closes the gateway too, which is no outage. */
   private stopped = false;
   private resolveFatal: (error: GatewayClosedError) => void = () => {};
+  private closedForGood: GatewayClosedError | null = null;
 
   constructor(
     private readonly client: Client,
@@ -62,6 +61,11 @@ export class GatewayWatch {
     client.on(Events.ShardReconnecting, (shard) => this.onReconnecting(shard));
     client.on(Events.ShardResume, (shard) => this.onBack(shard, 'resumed'));
     client.on(Events.ShardDisconnect, (event, shard) => this.onDisconnect(event.code, shard));
+  }
+
+  /** The unrecoverable close, if one came: set synchronously, before discord.js reports the failure anywhere else. */
+  get fatalError(): GatewayClosedError | null {
+    return this.closedForGood;
   }
 
   /** Stops watching: call before destroying the client. */
@@ -96,7 +100,7 @@ export class GatewayWatch {
     const timer = setInterval(() => {
       if (!this.outage) return;
       const seconds = secondsSince(this.outage.since);
-      this.logger.warn({ shard, seconds, attempts: this.outage.attempts }, `Gateway still disconnected after ${seconds} s; reconnecting (${this.outage.attempts} attempts so far)`);
+      this.logger.warn({ shard, seconds, attempts: this.outage.attempts }, `Gateway still disconnected after ${seconds} s; reconnecting (${countOf(this.outage.attempts, 'attempt')} so far)`);
     }, this.intervalMs);
     timer.unref();
     this.outage = { since, attempts: 1, timer };
@@ -108,7 +112,7 @@ export class GatewayWatch {
     const { since, attempts } = this.outage;
     this.endOutage();
     const seconds = secondsSince(since);
-    this.logger.info({ shard, seconds, attempts }, `Gateway connection ${how} after ${seconds} s (${attempts} attempts)`);
+    this.logger.info({ shard, seconds, attempts }, `Gateway connection ${how} after ${seconds} s (${countOf(attempts, 'attempt')})`);
   }
 
   private onDisconnect(code: number, shard: number): void {
@@ -117,11 +121,15 @@ export class GatewayWatch {
       this.logger.warn({ shard, closeCode: code }, 'Gateway disconnected');
       return;
     }
-    this.fatalError ??= new GatewayClosedError(code);
-    this.resolveFatal(this.fatalError);
+    this.closedForGood ??= new GatewayClosedError(code);
+    this.resolveFatal(this.closedForGood);
   }
 }
 
 function secondsSince(since: number): number {
   return Number(((Date.now() - since) / 1000).toFixed(1));
+}
+
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

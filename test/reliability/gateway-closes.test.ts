@@ -144,21 +144,21 @@ describe('a long gateway outage', () => {
     const from = logger.lines.length;
     twin.takeGatewayDown();
     const lost = await logger.waitFor(/^warn .*"closeCode":1006.* Gateway connection lost; reconnecting$/, 10_000, from);
-    const still = /^warn .* Gateway still disconnected after ([\d.]+) s; reconnecting \((\d+) attempts so far\)$/;
+    const still = /^warn .* Gateway still disconnected after ([\d.]+) s; reconnecting \((\d+) attempts? so far\)$/;
     const first = await logger.waitFor(still, 10_000, from);
     const second = await logger.waitFor(still, 10_000, logger.lines.indexOf(first) + 1);
     expect(twin.gatewayLog.filter((event) => event.type === 'refused').length).toBeGreaterThan(0);
     twin.bringGatewayUp();
-    const back = await logger.waitFor(/^info .* Gateway connection (resumed|restored with a new session) after ([\d.]+) s \((\d+) attempts\)$/, 15_000, from);
+    const back = await logger.waitFor(/^info .* Gateway connection (resumed|restored with a new session) after ([\d.]+) s \((\d+) attempts?\)$/, 15_000, from);
 
     expect(logger.lines.slice(from).filter((line) => line === lost)).toHaveLength(1);
     const [, firstSeconds, firstAttempts] = still.exec(first)!.map(Number);
     const [, secondSeconds, secondAttempts] = still.exec(second)!.map(Number);
     expect(secondSeconds).toBeGreaterThan(firstSeconds!);
-    expect(secondAttempts).toBeGreaterThan(firstAttempts!);
+    expect(secondAttempts).toBeGreaterThanOrEqual(firstAttempts!);
     const backSeconds = Number(/after ([\d.]+) s/.exec(back)![1]);
     expect(backSeconds).toBeGreaterThanOrEqual(secondSeconds!);
-    expect(Number(/\((\d+) attempts\)$/.exec(back)![1])).toBeGreaterThanOrEqual(secondAttempts!);
+    expect(Number(/\((\d+) attempts?\)$/.exec(back)![1])).toBeGreaterThanOrEqual(secondAttempts!);
     // Each reconnect attempt is there at debug level.
     expect(logger.lines.slice(from).filter((line) => /^debug .*Gateway reconnect attempt/.test(line)).length).toBeGreaterThanOrEqual(secondAttempts! - 1);
 
