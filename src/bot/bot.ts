@@ -7,6 +7,7 @@ import { NO_MENTIONS } from './command.ts';
 import { commands } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
+import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
 import { createMentionHandler } from './mention-handler.ts';
 import { guardOutgoingRequests } from './outgoing-guard.ts';
 import { redactSecrets, SecretRedactor } from './redact.ts';
@@ -15,7 +16,12 @@ import { SearchService } from './search-service.ts';
 export interface Bot {
   readonly client: Client;
   readonly service: SearchService;
-  /** Loads the index and model, then logs in; resolves when the client is ready. */
+  /**
+   * Resolves when Discord closes the gateway for good (bad token, disallowed intents, …): the
+   * client will not reconnect, so the process should stop with the error's advice.
+   */
+  readonly fatal: Promise<GatewayClosedError>;
+  /** Loads the index and model, then logs in; resolves when the client is ready. Rejects with a GatewayClosedError when Discord refuses the connection. */
   start(): Promise<void>;
   /** Disconnects, waits for a running reindex and frees the model. */
   stop(): Promise<void>;
@@ -30,10 +36,12 @@ export interface CreateBotOptions {
   readonly embedder?: Embedder;
   /** Removes secrets from everything sent to Discord (default: one for the configured token). */
   readonly redactor?: SecretRedactor;
+  /** How often a continuing gateway outage is logged again (default 30 s; tests shorten it). */
+  readonly outageWarningIntervalMs?: number;
 }
 
 /** Wires the discord.js client to the search service and the command handlers. */
-export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]) }: CreateBotOptions): Bot {
+export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs }: CreateBotOptions): Bot {
   const service = new SearchService(config, logger, embedder);
   const cooldowns = new Cooldowns(config.cooldownSeconds);
   const client = new Client({
@@ -57,17 +65,22 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageCreate, (message) => void answerMention(message));
   client.on(Events.Error, (error) => logger.error({ error: redactSecrets(describeError(error)) }, 'Discord client error'));
-  client.on(Events.ShardDisconnect, (_event, shard) => logger.warn({ shard }, 'Gateway disconnected'));
-  client.on(Events.ShardResume, (shard) => logger.info({ shard }, 'Gateway resumed'));
+  const gateway = new GatewayWatch(client, logger, outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs });
 
   return {
     client,
     service,
+    fatal: gateway.fatal,
     async start() {
       await service.start();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
-      await ready;
+      const refused = gateway.fatal.then((error) => Promise.reject(error));
+      try {
+        await Promise.race([client.login(config.token).then(() => ready), refused]);
+      } catch (error) {
+        // discord.js rejects login with a bare "Authentication failed"; the close code says more.
+        throw gateway.fatalError ?? error;
+      }
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
       logger.info(
@@ -86,6 +99,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       );
     },
     async stop() {
+      gateway.stop();
       await client.destroy();
       await service.dispose();
     },
