@@ -13,5 +13,5 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['src/cli/**', 'src/bot/main.ts', 'src/bot/register.ts', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/**', 'src/bot/main.ts', 'src/bot/register.ts', 'test/**', 'tools/**'], rules: { 'no-console': 'off' } },
 );

@@ -13,6 +13,7 @@ export const ErrorCode = {
   ModeUnavailable: 'MODE_UNAVAILABLE',
   InvalidConfig: 'INVALID_CONFIG',
   InvalidInput: 'INVALID_INPUT',
+  GatewayRefused: 'GATEWAY_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,11 +12,14 @@ import {
   GatewayIntentBits,
   MessageFlags,
   PermissionFlagsBits,
+  Routes,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
   type TextChannel,
 } from 'discord.js';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDiscordTwin, type DiscordTwin, type TwinOptions } from './discord-twin/twin.js';
 
@@ -359,5 +362,85 @@ describe('discord twin with the real discord.js client', { timeout: 15_000 }, ()
     expect(error.status).toBe(404);
     expect(error.message).toContain('no route for GET /nonexistent/route');
     expect(twin.violations).toMatchObject([{ kind: 'unknown_route', path: '/nonexistent/route' }]);
+  });
+
+  it('closes the gateway with a given code: 4004 is unrecoverable for discord.js, which stops for good', async () => {
+    const { twin, client } = await boot();
+    const disconnected = new Promise<number>((resolve) => client.once(Events.ShardDisconnect, (event) => resolve(event.code)));
+    const failed = new Promise<string>((resolve) => client.once(Events.ShardError, (error) => resolve(error.message)));
+    twin.closeGateway(4004, 'Authentication failed');
+    expect(await disconnected).toBe(4004);
+    expect(await failed).toBe('Authentication failed');
+    // (The twin's own record of the socket closing may come after discord.js has reacted.)
+    expect(twin.gatewayLog.map((e) => e.type).slice(0, 3)).toEqual(['connect', 'identify', 'server_close']);
+    expect(twin.gatewayLog.find((e) => e.type === 'server_close')?.code).toBe(4004);
+  });
+
+  it('refuses IDENTIFY with a close code (4014): login fails with discord.js\'s disallowed-intents error', async () => {
+    const twin = await startDiscordTwin();
+    const client = new Client({ intents: INTENTS, rest: { api: twin.apiUrl }, waitGuildTimeout: 100 });
+    running.push({ twin, clients: [client] });
+    twin.refuseIdentify(4014);
+    const disconnected = new Promise<number>((resolve) => client.once(Events.ShardDisconnect, (event) => resolve(event.code)));
+    await expect(client.login(twin.token)).rejects.toThrow('Used disallowed intents');
+    expect(await disconnected).toBe(4014);
+    expect(twin.gatewayLog.map((e) => e.type).slice(0, 2)).toEqual(['connect', 'server_close']);
+    expect(twin.gatewayLog.some((e) => e.type === 'identify')).toBe(false);
+  });
+
+  it('takes the gateway down: every reconnect fails until it is back, then the client identifies again', async () => {
+    const { twin, client } = await boot({}, { noIdentifyThrottle: true });
+    let reconnects = 0;
+    client.on(Events.ShardReconnecting, () => reconnects++);
+    const refusedTwice = new Promise<void>((resolve) => {
+      client.on(Events.ShardReconnecting, () => twin.gatewayLog.filter((e) => e.type === 'refused').length >= 2 && resolve());
+    });
+    twin.takeGatewayDown();
+    await refusedTwice;
+    const ready = new Promise<void>((resolve) => client.once(Events.ShardReady, () => resolve()));
+    twin.bringGatewayUp();
+    await ready;
+    await twin.waitForGatewayConnected();
+    expect(reconnects).toBeGreaterThanOrEqual(3);
+    const received = nextInteraction(client);
+    const handle = await twin.sendCommand({ name: 'frage' });
+    await (await received).reply('wieder da');
+    expect((await handle.waitForFinal()).content).toBe('wieder da');
+  });
+
+  it('answers command registration for another application with 20012, like Discord', async () => {
+    const { twin, client } = await boot();
+    const error = await rejection(client.rest.put(Routes.applicationGuildCommands('1300000000000000042', twin.ids.guildId), { body: [] }));
+    expect([error.status, error.code]).toEqual([403, 20012]);
+    const guild = await rejection(client.rest.put(Routes.applicationGuildCommands(twin.ids.applicationId, '1300000000000000043'), { body: [] }));
+    expect([guild.status, guild.code]).toEqual([403, 50001]);
+  });
+});
+
+describe('the standalone twin (serve.ts)', () => {
+  /** Starts serve.ts on a free port, returns the .env lines it prints, and quits it (end of input). */
+  async function envLinesOfServe(): Promise<string[]> {
+    const child = spawn(path.join('node_modules', '.bin', 'tsx'), [path.join('test', 'discord-twin', 'serve.ts'), '--port', '0'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ctrl-D to quit')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`serve.ts exited early:\n${output}`)));
+    });
+    child.stdin!.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    return output.split('\n').filter((line) => /^ {2}[A-Z_]+=/.test(line)).map((line) => line.trim());
+  }
+
+  it('prints the same ids and token on every start, and turns off the cooldown for the walkthrough', { timeout: 60_000 }, async () => {
+    const [first, second] = await Promise.all([envLinesOfServe(), envLinesOfServe()]);
+    const keys = (lines: string[]) => lines.map((line) => line.split('=')[0]);
+    expect(keys(first!)).toEqual(['DISCORD_TOKEN', 'DISCORD_API_URL', 'DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'QUELLE_COOLDOWN_SECONDS']);
+    // The port differs (any free one here), everything else is the same.
+    const withoutUrl = (lines: string[]) => lines.filter((line) => !line.startsWith('DISCORD_API_URL='));
+    expect(withoutUrl(second!)).toEqual(withoutUrl(first!));
+    expect(first).toContain('QUELLE_COOLDOWN_SECONDS=0');
   });
 });

@@ -24,15 +24,59 @@ function unusable(file: string, reason: string): QuelleError {
   return new QuelleError(ErrorCode.ArticleUnusable, `${file}: ${reason}`);
 }
 
-/** Decodes a file's bytes as UTF-8 text, refusing binary files and invalid UTF-8. */
+/**
+ * Decodes a file's bytes: UTF-8 (with or without a BOM), or UTF-16 (little or big endian, with a
+ * BOM or recognised without one). Refuses binary files and invalid text, saying how to fix it.
+ */
 export function decodeArticleBytes(file: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw unusable(file, 'empty file');
+  if (startsWith(bytes, [0xff, 0xfe, 0, 0]) || startsWith(bytes, [0, 0, 0xfe, 0xff])) throw unusable(file, 'UTF-32 text; save it as UTF-8');
+  const utf16 = utf16Encoding(bytes);
+  if (utf16 !== null) {
+    try {
+      // The decoder drops a BOM; an odd byte count or a lone surrogate is an error.
+      return new TextDecoder(utf16, { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch (cause) {
+      throw new QuelleError(ErrorCode.ArticleUnusable, `${file}: not valid UTF-16 text (${utf16 === 'utf-16le' ? 'little' : 'big'} endian); save it as UTF-8`, { cause });
+    }
+  }
   if (bytes.subarray(0, 8192).includes(0)) throw unusable(file, 'binary file (contains NUL bytes), not text');
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (cause) {
     throw new QuelleError(ErrorCode.ArticleUnusable, `${file}: not valid UTF-8 text; save it as UTF-8`, { cause });
   }
+}
+
+/** Code units looked at to recognise UTF-16 without a BOM. */
+const UTF16_SAMPLE_UNITS = 4096;
+
+/**
+ * UTF-16 by its BOM, or without one by its zero bytes: text in a Latin script has a zero high byte
+ * in most code units (every ASCII letter, and ä, ö, ü, ß), so zeros fall on that side of at least
+ * half of the pairs, and hardly ever on the other side (only a few characters such as U+2000 have
+ * a zero low byte). Binary files have their zeros on both sides. Null when it is not UTF-16.
+ */
+function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (startsWith(bytes, [0xff, 0xfe])) return 'utf-16le';
+  if (startsWith(bytes, [0xfe, 0xff])) return 'utf-16be';
+  if (bytes.length % 2 !== 0) return null;
+  const units = Math.min(bytes.length / 2, UTF16_SAMPLE_UNITS);
+  let zeroFirst = 0;
+  let zeroSecond = 0;
+  for (let unit = 0; unit < units; unit++) {
+    if (bytes[2 * unit] === 0) zeroFirst++;
+    if (bytes[2 * unit + 1] === 0) zeroSecond++;
+  }
+  const mostly = (zeros: number): boolean => zeros * 2 >= units;
+  const rarely = (zeros: number): boolean => zeros * 50 <= units;
+  if (mostly(zeroSecond) && rarely(zeroFirst)) return 'utf-16le';
+  if (mostly(zeroFirst) && rarely(zeroSecond)) return 'utf-16be';
+  return null;
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((byte, i) => bytes[i] === byte);
 }
 
 /** Parses an article's text; `file` is its name relative to the seeds folder. */

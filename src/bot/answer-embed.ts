@@ -21,7 +21,7 @@ const CATEGORY_MAX = 100;
 export function buildAnswerEmbed(question: string, response: SearchResponse, language: Language, messages: Messages): APIEmbed {
   const title = truncate(messages.answerTitle(safeText(question)), EMBED_LIMITS.title);
   const footer = truncate(
-    `${messages.footer(response.mode, Math.round(response.tookMs))}${response.notice ? ` · ${messages.lexicalNotice}` : ''}`,
+    `${messages.footer(messages.modeNames[response.mode], Math.round(response.tookMs))}${response.notice ? ` · ${response.vectorsDamaged ? messages.damagedVectorsNotice : messages.lexicalNotice}` : ''}`,
     FOOTER_MAX,
   );
   // Passages nobody vouches for are noise: with none left, say so instead.
@@ -81,6 +81,7 @@ function tail(text: string, max: number): string {
 export function formatDate(date: string | null, language: Language): string | null {
   if (date === null) return null;
   const parsed = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime())) return date;
+  // Dates are ISO by the parser, but the index is a file: anything else is shown as text.
+  if (Number.isNaN(parsed.getTime())) return safeText(date);
   return parsed.toLocaleDateString(language === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }

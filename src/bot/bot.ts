@@ -7,14 +7,21 @@ import { NO_MENTIONS } from './command.ts';
 import { commands } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
+import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
 import { createMentionHandler } from './mention-handler.ts';
-import { redactSecrets, registerSecret } from './redact.ts';
+import { guardOutgoingRequests } from './outgoing-guard.ts';
+import { redactSecrets, SecretRedactor } from './redact.ts';
 import { SearchService } from './search-service.ts';
 
 export interface Bot {
   readonly client: Client;
   readonly service: SearchService;
-  /** Loads the index and model, then logs in; resolves when the client is ready. */
+  /**
+   * Resolves when Discord closes the gateway for good (bad token, disallowed intents, …): the
+   * client will not reconnect, so the process should stop with the error's advice.
+   */
+  readonly fatal: Promise<GatewayClosedError>;
+  /** Loads the index and model, then logs in; resolves when the client is ready. Rejects with a GatewayClosedError when Discord refuses the connection. */
   start(): Promise<void>;
   /** Disconnects, waits for a running reindex and frees the model. */
   stop(): Promise<void>;
@@ -27,11 +34,14 @@ export interface CreateBotOptions {
   readonly clientOptions?: Partial<ClientOptions>;
   /** A model to use instead of loading the configured one (tests inject a slow embedder). */
   readonly embedder?: Embedder;
+  /** Removes secrets from everything sent to Discord (default: one for the configured token). */
+  readonly redactor?: SecretRedactor;
+  /** How often a continuing gateway outage is logged again (default 30 s; tests shorten it). */
+  readonly outageWarningIntervalMs?: number;
 }
 
 /** Wires the discord.js client to the search service and the command handlers. */
-export function createBot({ config, logger, clientOptions, embedder }: CreateBotOptions): Bot {
-  registerSecret(config.token);
+export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs }: CreateBotOptions): Bot {
   const service = new SearchService(config, logger, embedder);
   const cooldowns = new Cooldowns(config.cooldownSeconds);
   const client = new Client({
@@ -41,8 +51,13 @@ export function createBot({ config, logger, clientOptions, embedder }: CreateBot
     // Each interaction token gets its own REST handler, which discord.js sweeps only after an
     // hour by default: a busy hour holds one per question (~800 bytes each). Sweep idle ones
     // every minute.
-    rest: { handlerSweepInterval: 60_000, ...(config.apiUrl ? { api: config.apiUrl } : {}) },
     ...clientOptions,
+    rest: {
+      handlerSweepInterval: 60_000,
+      ...(config.apiUrl ? { api: config.apiUrl } : {}),
+      ...clientOptions.rest,
+      makeRequest: guardOutgoingRequests({ redactor, logger, send: clientOptions.rest?.makeRequest }),
+    },
   });
 
   const route = createInteractionRouter({ commands, service, config, logger, cooldowns });
@@ -50,17 +65,22 @@ export function createBot({ config, logger, clientOptions, embedder }: CreateBot
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageCreate, (message) => void answerMention(message));
   client.on(Events.Error, (error) => logger.error({ error: redactSecrets(describeError(error)) }, 'Discord client error'));
-  client.on(Events.ShardDisconnect, (_event, shard) => logger.warn({ shard }, 'Gateway disconnected'));
-  client.on(Events.ShardResume, (shard) => logger.info({ shard }, 'Gateway resumed'));
+  const gateway = new GatewayWatch(client, logger, outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs });
 
   return {
     client,
     service,
+    fatal: gateway.fatal,
     async start() {
       await service.start();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
-      await ready;
+      const refused = gateway.fatal.then((error) => Promise.reject(error));
+      try {
+        await Promise.race([client.login(config.token).then(() => ready), refused]);
+      } catch (error) {
+        // discord.js rejects login with a bare "Authentication failed"; the close code says more.
+        throw gateway.fatalError ?? error;
+      }
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
       logger.info(
@@ -73,11 +93,13 @@ export function createBot({ config, logger, clientOptions, embedder }: CreateBot
           mode: retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : 'unavailable',
           ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
           ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
+          ...(service.vectorsProblem ? { vectorsProblem: service.vectorsProblem } : {}),
         },
         'Quelle is ready',
       );
     },
     async stop() {
+      gateway.stop();
       await client.destroy();
       await service.dispose();
     },

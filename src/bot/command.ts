@@ -17,9 +17,22 @@ export interface CommandContext {
   readonly correlationId: string;
 }
 
-/** One slash command: its registration data and its handler. */
+/** A guard's verdict: go on, or stop with a reason the user can read. */
+export type GuardResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * A check a command declares, run by the router before the handler (Sapphire's preconditions).
+ * The router answers a denial privately; the handler never sees the interaction.
+ */
+export type Guard = (interaction: ChatInputCommandInteraction, context: CommandContext) => GuardResult;
+
+/**
+ * One slash command: its registration data, its guards and its handler. Every option value is
+ * checked against `data` (type, whole number, range, length, choices) before any guard runs.
+ */
 export interface Command {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  readonly guards?: readonly Guard[];
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
 }
 

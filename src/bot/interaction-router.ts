@@ -3,7 +3,9 @@ import type { Interaction } from 'discord.js';
 import type { BotConfig } from '../config.ts';
 import { describeError, ErrorCode, isQuelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { Command } from './command.ts';
+import { MessageFlags } from 'discord.js';
+import { checkDeclaredOptions } from './command-options.ts';
+import { NO_MENTIONS, type Command, type CommandContext, type GuardResult } from './command.ts';
 import type { Cooldowns } from './cooldowns.ts';
 import { languageOf, messagesFor } from './messages.ts';
 import { redactSecrets } from './redact.ts';
@@ -18,7 +20,11 @@ export interface RouterDependencies {
   readonly cooldowns: Cooldowns;
 }
 
-/** Dispatches slash commands to their handlers; every failure is answered and logged with a reference. */
+/**
+ * Dispatches slash commands to their handlers, after their declared options and guards allow it:
+ * a denial is answered privately in the user's language. Every failure is answered and logged
+ * with a reference.
+ */
 export function createInteractionRouter(dependencies: RouterDependencies): (interaction: Interaction) => Promise<void> {
   const byName = new Map(dependencies.commands.map((command) => [command.data.name, command]));
   const { logger } = dependencies;
@@ -31,7 +37,14 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
     const started = Date.now();
     try {
       if (!command) throw new Error(`unknown command /${interaction.commandName}`);
-      await command.execute(interaction, { ...dependencies, language, messages, correlationId });
+      const context: CommandContext = { ...dependencies, language, messages, correlationId };
+      const denial = firstDenial(command, interaction, context);
+      if (denial) {
+        logger.info({ command: interaction.commandName, correlationId, user: interaction.user.id, reason: denial }, 'Refused a command');
+        await interaction.reply({ content: denial, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        return;
+      }
+      await command.execute(interaction, context);
       logger.debug({ command: interaction.commandName, correlationId, ms: Date.now() - started }, 'Command handled');
     } catch (error) {
       const expected = isQuelleError(error, ErrorCode.IndexMissing);
@@ -45,4 +58,17 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
       );
     }
   };
+}
+
+/** The reason the first failing check gives (declared options first, then the command's guards), or null. */
+function firstDenial(command: Command, interaction: Parameters<Command['execute']>[0], context: CommandContext): string | null {
+  const checks: (() => GuardResult)[] = [
+    () => checkDeclaredOptions(command.data.options, interaction.options.data, context.language, context.messages),
+    ...(command.guards ?? []).map((guard) => () => guard(interaction, context)),
+  ];
+  for (const check of checks) {
+    const result = check();
+    if (!result.ok) return result.reason;
+  }
+  return null;
 }

@@ -5,24 +5,26 @@ import { buildAnswerEmbed } from './answer-embed.ts';
 import { NO_MENTIONS } from './command.ts';
 import { languageOf, messagesFor } from './messages.ts';
 import { parseQuestion } from './question.ts';
+import { questionLanguage } from './question-language.ts';
 import { redactSecrets } from './redact.ts';
 import type { RouterDependencies } from './interaction-router.ts';
 
 /**
  * Answers a message that mentions the bot, like /ask: the text after the mention is the
- * question. Messages carry no locale, so the guild's preferred locale picks the language.
+ * question. Messages carry no locale: the question's own language picks the reply's when it is
+ * clearly German or English, otherwise the guild's preferred locale does.
  */
 export function createMentionHandler(dependencies: Omit<RouterDependencies, 'commands'>): (message: Message) => Promise<void> {
   const { service, config, logger, cooldowns } = dependencies;
   return async (message) => {
     const botId = message.client.user.id;
     if (message.author.bot || !message.inGuild() || !message.mentions.users.has(botId)) return;
-    const language = languageOf(message.guild.preferredLocale);
+    const raw = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
+    const language = questionLanguage(raw) ?? languageOf(message.guild.preferredLocale);
     const messages = messagesFor(language);
     const reply = (payload: Omit<MessageReplyOptions, 'allowedMentions'>) => message.reply({ ...payload, allowedMentions: NO_MENTIONS });
     const correlationId = randomUUID().slice(0, 8);
     try {
-      const raw = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
       const parsed = parseQuestion(raw, messages);
       if (!parsed.ok) {
         await reply({ content: raw.trim() === '' ? messages.mentionHint : parsed.problem });

@@ -20,27 +20,61 @@ export function defuseMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, '@\u2024$1').replace(/<@([!&]?\d+)>/g, '<@\u2024$1>');
 }
 
-/** User- or article-supplied text made safe to place in an embed: no Markdown, no pings. */
+/**
+ * User- or article-supplied text made safe to place in an embed: no Markdown, no pings, no links.
+ * It reads as typed; only what Discord would have formatted, pinged or linked is escaped.
+ */
 export function safeText(text: string): string {
-  return defuseMentions(escapeLeftovers(escapeMarkdown(stripInvisible(text))));
+  return defuseMentions(neutraliseLinks(escapeLeftovers(escapeMarkdown(stripInvisible(text)))));
+}
+
+/**
+ * Text made safe and kept on one line, for names (file names, article ids) and list entries: a
+ * line break in it is shown as ↵, so it can neither start a line of its own nor pass for another entry.
+ */
+export function safeLine(name: string): string {
+  return safeText(name.replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, ' ↵ '));
+}
+
+/**
+ * Text for the parts of an embed that Discord shows without Markdown (footers, author names):
+ * escaping would show its backslashes there, so only invisible characters and line breaks go.
+ */
+export function plainText(text: string): string {
+  return stripInvisible(text.replace(/[\n\u2028\u2029]+/g, ' '));
 }
 
 /*
  * escapeMarkdown leaves some `*`, `_` and backticks unescaped: in runs of seven stars or
- * underscores or five backticks, and every `_` after "https://" up to the next white space,
- * even past the end of the link, where Discord formats again: `<https://x.y>__u__` and
- * `[x](https://x.y)__u__` underline "u". Escape each one it left, except underscores inside a
- * link, which Discord shows as they are and a backslash would break.
+ * underscores or five backticks, and every `_` after "https://" (or after "<:") up to the next
+ * white space, which it takes for a link. Quoted links are never links here (see below), so
+ * Discord would format those: escape each one it left.
  */
-// Where a link ends, as Discord parses it: `<https://…>` at its `>`; a bare URL at white space,
-// a `<`, or a `)` that closes no `(` of its own (the end of a masked link `[x](https://…)` or of
-// a parenthesis around the URL; "…/wiki/Wien_(Stadt)" keeps its pair).
-const LINK = /<https?:\/\/[^\s>]+>|https?:\/\/(?:\([^\s<()]*\)|[^\s<)])+/;
-const LEFTOVER = new RegExp(String.raw`\\[\s\S]|(${LINK.source})|[*_\`]`, 'g');
+const LEFTOVER = /\\[\s\S]|[*_`]/g;
 const escapeOne = (token: string): string => (token.length === 1 ? `\\${token}` : token);
 
 function escapeLeftovers(text: string): string {
-  return text.replace(LEFTOVER, (token, link: string | undefined) => (link ? link.replace(/\\[\s\S]|[*`]/g, escapeOne) : escapeOne(token)));
+  return text.replace(LEFTOVER, escapeOne);
+}
+
+/*
+ * The bot never renders a link because of text it quotes. Discord's client (simple-markdown with
+ * its own rules) makes links of exactly these, and each is broken with a backslash escape, which
+ * Discord shows as the character alone, so the text still reads as typed:
+ * - masked links `[text](target)`, in every form (nested brackets, `<…>` targets, titles): the
+ *   rule needs "](" and does not look further without one. `](` becomes `]\(`. (Escaping the `[`,
+ *   as escapeMarkdown's `maskedLink` option does, misses `[[x]](…)` and leaves the URL live.)
+ * - angle-bracket forms: `<scheme:/…>`, `<name@host.tld>`, `<tel:…>`, `<+49…>`, and with them
+ *   channel, command and route links, timestamps and custom emoji. Every `<` becomes `\<`.
+ * - bare URLs `http(s)://…`, `steam://…` (and Discord's message, channel and attachment links,
+ *   which are URLs too): the rule needs the scheme, a colon and a slash together. A `:` before
+ *   a `/` becomes `\:`. (A backslash before the URL would not do: letters cannot be escaped.)
+ * Existing escapes are skipped as units, so a backslash is never doubled into a literal one.
+ */
+const LINK_MAKER = /\\[\s\S]|\](?=\()|<|:(?=\/)/g;
+
+function neutraliseLinks(text: string): string {
+  return text.replace(LINK_MAKER, (token) => (token === ']' ? ']\\' : escapeOne(token)));
 }
 
 /** Cuts text to `max` characters (code points are not split), ending with an ellipsis. */

@@ -6,7 +6,7 @@ import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
 import type { BuildProgress } from '../index/build-index.ts';
 import { runIndexer, type IndexSummary } from '../indexer/run-indexer.ts';
 import type { Logger } from '../logger.ts';
-import { openRetriever, retrieverFor } from '../retrieval/open-retriever.ts';
+import { openRetriever, retrieverFor, type OpenRetrieverOptions } from '../retrieval/open-retriever.ts';
 import type { Retriever, SearchResponse } from '../retrieval/retriever.ts';
 import { AnswerStats } from './answer-stats.ts';
 
@@ -48,15 +48,11 @@ export class SearchService {
       if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
     }
     try {
-      this.retriever = await openRetriever({
-        indexDir: this.config.indexDir,
-        modelSettings: this.config.model,
-        mode: this.config.mode,
-        embedder: this.embedder,
-        relevance: this.config.relevance,
-        fusion: this.config.fusion,
-      });
+      // The model was tried just above: a failure is passed on, not met again by a second load.
+      this.retriever = await openRetriever({ indexDir: this.config.indexDir, ...this.retrieverOptions() });
       this.indexProblem = null;
+      const vectorsProblem = this.vectorsProblem;
+      if (vectorsProblem) this.logger.warn({ reason: vectorsProblem }, 'The index has no usable vectors: answering lexically until a moderator runs /reindex');
     } catch (error) {
       this.indexProblem = describeError(error);
       this.logger.error({ reason: this.indexProblem }, 'The index is unavailable; /ask will say so until a moderator runs /reindex');
@@ -73,6 +69,22 @@ export class SearchService {
 
   get modelProblem(): string | null {
     return this.embedderProblem;
+  }
+
+  /** Why the serving hybrid index has no vectors (a damaged vector file), or null. */
+  get vectorsProblem(): string | null {
+    return this.config.mode === 'lexical' ? null : (this.retriever?.index.vectorsProblem ?? null);
+  }
+
+  private retrieverOptions(): Omit<OpenRetrieverOptions, 'indexDir'> {
+    return {
+      modelSettings: this.config.model,
+      mode: this.config.mode,
+      embedder: this.embedder,
+      embedderUnavailableReason: this.embedderProblem,
+      relevance: this.config.relevance,
+      fusion: this.config.fusion,
+    };
   }
 
   get reindexRunning(): boolean {
@@ -106,30 +118,41 @@ export class SearchService {
   }
 
   private async runReindex(onProgress?: (progress: BuildProgress) => void, signal?: AbortSignal): Promise<IndexSummary> {
-    const mode = this.config.mode === 'lexical' || !this.embedder ? 'lexical' : 'hybrid';
+    // Only a configured lexical mode builds lexically on purpose; without a model the indexer
+    // refuses to replace a hybrid index. The model may have become available since the start.
+    if (this.config.mode !== 'lexical' && !this.embedder) await this.retryModel();
     const { summary, index } = await runIndexer({
       seedsDir: this.config.seedsDir,
       indexDir: this.config.indexDir,
-      mode,
+      mode: this.config.mode === 'lexical' ? 'lexical' : 'hybrid',
       modelSettings: this.config.model,
       embedder: this.embedder,
+      modelUnavailableReason: this.embedderProblem,
       // Reuse the serving index's vectors; when none serves, the indexer reads what is on disk.
       ...(this.retriever ? { previous: this.retriever.index } : {}),
       logger: this.logger,
       ...(onProgress ? { onProgress } : {}),
       ...(signal ? { signal } : {}),
     });
-    this.retriever = await retrieverFor(index, {
-      mode: this.config.mode,
-      modelSettings: this.config.model,
-      embedder: this.embedder,
-      relevance: this.config.relevance,
-      fusion: this.config.fusion,
-    });
+    this.retriever = await retrieverFor(index, this.retrieverOptions());
     this.indexProblem = null;
     this.lastReindex = { finishedAt: new Date(), summary };
     this.logger.info({ articles: summary.articles, passages: summary.passages, seconds: summary.seconds }, 'Reindex finished; new index serving');
     return summary;
+  }
+
+  /** Loads the model again (a reindex needs it); keeps it for answering when it loads. */
+  private async retryModel(): Promise<void> {
+    const opened = await openEmbedder(this.config.model);
+    this.embedder = opened.embedder;
+    this.embedderProblem = opened.unavailableReason;
+    if (!this.embedder) {
+      this.logger.warn({ reason: this.embedderProblem }, 'The embedding model still cannot be loaded');
+      return;
+    }
+    this.logger.info({ model: this.embedder.modelId }, 'The embedding model loaded at reindex time');
+    // The serving index searches by meaning again at once, whatever becomes of the rebuild.
+    if (this.retriever) this.retriever = await retrieverFor(this.retriever.index, this.retrieverOptions());
   }
 
   /** Waits for a running reindex (used at shutdown), ignoring its outcome. */

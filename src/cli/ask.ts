@@ -1,7 +1,8 @@
 import { formatExcerpt } from '../retrieval/excerpt.ts';
 import { openRetriever } from '../retrieval/open-retriever.ts';
 import { SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
-import { loadCliConfig, parseChoice, parseCliArgs, parsePositiveInt, runCli, UsageError } from './cli-support.ts';
+import { parseCliArgs, runCli, UsageError } from '../command-line.ts';
+import { expectFolder, loadCliConfig, parseChoice, parsePositiveInt } from './cli-support.ts';
 
 const USAGE = `Usage: npm run ask -- "question" [--k N] [--mode hybrid|dense|lexical] [--index DIR] [--json]
 
@@ -13,7 +14,7 @@ Finds the passages that best answer a question, from the index built by \`npm ru
   --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text}],
                  "declined", "mode", "notice", "took_ms"}; "declined" is true when nothing is relevant`;
 
-runCli(async () => {
+runCli(async (run) => {
   const { values, positionals } = parseCliArgs(
     { k: { type: 'string' }, mode: { type: 'string' }, index: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
     USAGE,
@@ -23,7 +24,10 @@ runCli(async () => {
   if (question === '') throw new UsageError(`Give a question to ask.\n\n${USAGE}`);
   const config = loadCliConfig();
   const mode = parseChoice(values.mode, 'mode', SEARCH_MODES, config.mode);
-  const retriever = await openRetriever({ indexDir: values.index ?? config.indexDir, modelSettings: config.model, mode, relevance: config.relevance, fusion: config.fusion });
+  const indexDir = values.index ?? config.indexDir;
+  await expectFolder(indexDir, values.index === undefined ? null : '--index', 'QUELLE_INDEX_DIR');
+  run.uses({ path: indexDir, role: 'index folder', choose: '--index DIR or QUELLE_INDEX_DIR' });
+  const retriever = await openRetriever({ indexDir, modelSettings: config.model, mode, relevance: config.relevance, fusion: config.fusion });
   const found = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
   const response = values.all ? found : { ...found, hits: found.hits.filter((hit) => hit.relevant) };
   if (response.notice) process.stderr.write(`note: ${response.notice}\n`);

@@ -12,7 +12,9 @@ import type { FusionSettings } from '../retrieval/fuse-rankings.ts';
 import type { RelevanceThresholds } from '../retrieval/relevance.ts';
 import { retrieverFor } from '../retrieval/open-retriever.ts';
 import { Retriever, SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
-import { formatSeconds, loadCliConfig, parseChoice, parseCliArgs, parsePositiveInt, runCli, stderrLogger, UsageError } from './cli-support.ts';
+import { parseCliArgs, printable, runCli, UsageError } from '../command-line.ts';
+import { ErrorCode, QuelleError } from '../errors.ts';
+import { formatSeconds, loadCliConfig, parseChoice, parsePositiveInt, stderrLogger } from './cli-support.ts';
 
 const USAGE = `Usage: npm run eval -- --seeds DIR --questions FILE.jsonl [--k 10] [--mode hybrid|dense|lexical]
                       [--distractors DIR] [--split dev|test|all] [--unanswerable FILE.jsonl]
@@ -83,7 +85,7 @@ runCli(async () => {
   const logger = stderrLogger();
 
   const { embedder, unavailableReason } = mode === 'lexical' ? { embedder: null, unavailableReason: null } : await openEmbedder(config.model);
-  if (mode === 'dense' && !embedder) throw new Error(`Dense evaluation needs the model: ${unavailableReason}`);
+  if (mode === 'dense' && !embedder) throw new QuelleError(ErrorCode.ModelUnavailable, `Dense evaluation needs the model: ${unavailableReason}`);
   const indexDir = await mkdtemp(path.join(os.tmpdir(), 'quelle-eval-'));
   try {
     const { summary, index } = await runIndexer({
@@ -115,7 +117,7 @@ runCli(async () => {
       if (goldRank !== 1 || response.declined) {
         const top = response.hits[0]?.passage;
         failures.push(
-          `- ${item.question}${response.declined ? ' (declined)' : ''}\n    gold ${item.article} ¶${item.paragraph} ${goldRank === null ? `not in the top ${k}` : `at rank ${goldRank}`}; first: ${top ? `${top.articleId} ¶${top.paragraph}: ${top.text.slice(0, 100)}…` : 'nothing'}`,
+          `- ${printable(item.question)}${response.declined ? ' (declined)' : ''}\n    gold ${printable(item.article)} ¶${item.paragraph} ${goldRank === null ? `not in the top ${k}` : `at rank ${goldRank}`}; first: ${top ? `${printable(top.articleId)} ¶${top.paragraph}: ${printable(top.text.slice(0, 100))}…` : 'nothing'}`,
         );
       }
     }

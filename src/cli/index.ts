@@ -1,5 +1,7 @@
-import { runIndexer, type IndexSummary } from '../indexer/run-indexer.ts';
-import { formatSeconds, loadCliConfig, parseChoice, parseCliArgs, progressReporter, runCli, stderrLogger } from './cli-support.ts';
+import { InterruptedError, parseCliArgs, printable, runCli, signalExitCode } from '../command-line.ts';
+import { hasIndex } from '../index/index-store.ts';
+import { runIndexer, type IndexerRun, type IndexSummary } from '../indexer/run-indexer.ts';
+import { abortOnSignals, expectFolder, formatSeconds, loadCliConfig, parseChoice, progressReporter, stderrLogger } from './cli-support.ts';
 
 const USAGE = `Usage: npm run index -- [--seeds DIR] [--index DIR] [--mode hybrid|lexical] [--rebuild] [--json]
 
@@ -8,9 +10,11 @@ Reads the articles in the seeds folder and builds (or updates) the search index.
   --index DIR    index folder (default: QUELLE_INDEX_DIR or embeddings)
   --mode MODE    hybrid: embed passages and index words (default); lexical: words only, no model
   --rebuild      re-embed every article instead of only the changed ones
-  --json         print the summary as JSON`;
+  --json         print the summary as JSON
 
-runCli(async () => {
+Ctrl-C stops the build cleanly: the previous index stays as it was.`;
+
+runCli(async (run) => {
   const { values } = parseCliArgs(
     {
       seeds: { type: 'string' },
@@ -24,26 +28,53 @@ runCli(async () => {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const config = loadCliConfig();
   const defaultMode = config.mode === 'lexical' ? 'lexical' : 'hybrid';
+  const mode = parseChoice(values.mode, 'mode', ['hybrid', 'lexical'] as const, defaultMode);
+  const seedsDir = values.seeds ?? config.seedsDir;
+  const indexDir = values.index ?? config.indexDir;
+  await expectFolder(indexDir, values.index === undefined ? null : '--index', 'QUELLE_INDEX_DIR');
+  const kept = 'The previous index, if any, is unchanged.';
+  run.uses({ path: indexDir, role: 'index folder', choose: '--index DIR or QUELLE_INDEX_DIR', kept });
+  run.uses({ path: seedsDir, role: 'seeds folder', choose: '--seeds DIR or QUELLE_SEEDS_DIR', kept });
+
   const progress = progressReporter();
-  const { summary } = await runIndexer({
-    seedsDir: values.seeds ?? config.seedsDir,
-    indexDir: values.index ?? config.indexDir,
-    mode: parseChoice(values.mode, 'mode', ['hybrid', 'lexical'] as const, defaultMode),
-    rebuild: values.rebuild ?? false,
-    modelSettings: config.model,
-    logger: stderrLogger(),
-    onProgress: progress.update,
-  }).finally(progress.stop);
-  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, values.index ?? config.indexDir));
+  const interrupt = abortOnSignals();
+  let built: IndexerRun;
+  try {
+    built = await runIndexer({
+      seedsDir,
+      indexDir,
+      mode,
+      rebuild: values.rebuild ?? false,
+      modelSettings: config.model,
+      logger: stderrLogger(),
+      onProgress: progress.update,
+      signal: interrupt.signal,
+    }).finally(progress.stop);
+  } catch (error) {
+    if (interrupt.received === null) throw error;
+    // runIndexer has released the lock and left the index folder as it was.
+    const previous = (await hasIndex(indexDir).catch(() => false))
+      ? `the previous index in ${printable(indexDir)} is unchanged`
+      : `there is no index in ${printable(indexDir)} yet`;
+    throw new InterruptedError(interrupt.received, `Interrupted (${interrupt.received}): the build stopped; ${previous}. Run \`npm run index\` again to build it.`);
+  } finally {
+    interrupt.dispose();
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(built.summary)}\n` : formatSummary(built.summary, indexDir));
+  if (interrupt.received !== null) {
+    // The signal came while the new generation was being saved, which is not interrupted.
+    process.stderr.write(`Interrupted (${interrupt.received}) while saving: the new index above is complete.\n`);
+    process.exitCode = signalExitCode(interrupt.received);
+  }
 });
 
 function formatSummary(summary: IndexSummary, indexDir: string): string {
   const lines = [
     `Indexed ${summary.articles} articles (${summary.passages} passages) in ${formatSeconds(summary.seconds)} — ${summary.passagesPerSecond.toFixed(1)} passages/s`,
-    `  mode ${summary.mode}${summary.model ? `, model ${summary.model}` : ''}; index in ${indexDir}`,
+    `  mode ${summary.mode}${summary.model ? `, model ${summary.model}` : ''}; index in ${printable(indexDir)}`,
     `  added ${summary.added.length}, changed ${summary.changed.length}, removed ${summary.removed.length}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}; embedded ${summary.embeddedPassages} passages`,
-    ...summary.skipped.map(({ file, reason }) => `  skipped ${file}: ${reason}`),
+    ...summary.skipped.map(({ file, reason }) => `  skipped ${printable(file)}: ${printable(reason)}`),
   ];
-  if (summary.notice) lines.push(`  note: ${summary.notice}`);
+  if (summary.notice) lines.push(`  note: ${printable(summary.notice)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { Passage } from '../articles/article.ts';
 import { describeError, ErrorCode, QuelleError } from '../errors.ts';
+import { acquireBuildLock, isLeftoverClaim, type BuildLock, type BuildLockOptions } from './build-lock.ts';
 import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
@@ -17,11 +18,27 @@ import { VectorIndex } from './vector-index.ts';
  * name, syncs it, renames it into place and only then switches `CURRENT` (itself replaced by
  * rename): a crash at any point leaves the previous generation loadable, and the leftovers are
  * removed by the next build.
+ *
+ * Readers take no lock. A generation that stops being current is kept for
+ * {@link GENERATION_GRACE_MS}, so that a process that has just read `CURRENT` can still open its
+ * files; and a reader whose load fails while `CURRENT` changed under it loads the new one.
  */
 const CURRENT_FILE = 'CURRENT';
 const LOCK_FILE = '.lock';
 const GENERATION_PREFIX = 'gen-';
 const TEMPORARY_PREFIX = '.tmp-';
+
+/**
+ * How long a generation that stopped being current stays on disk. A reader opens every file of a
+ * generation within its load (6 s at a million passages on 2 cores, see the README's
+ * Performance section); ten times that leaves room for slow disks and busy machines. It is
+ * removed by the first build (or lock) after that, so between builds the disk holds the previous
+ * generation too — no more than every build needs anyway while it saves.
+ */
+export const GENERATION_GRACE_MS = 60_000;
+
+/** How many times a load follows a `CURRENT` that changed while it loaded. */
+const LOAD_ATTEMPTS = 3;
 
 const passagesFileSchema = z.object({
   articles: z.array(z.custom<IndexedArticle>((value) => typeof value === 'object' && value !== null)),
@@ -42,6 +59,7 @@ export async function saveIndex(root: string, input: SaveIndexInput): Promise<Ma
   const name = `${GENERATION_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   const temporary = path.join(root, `${TEMPORARY_PREFIX}${name}`);
   await mkdir(temporary);
+  let renamed = false;
   try {
     const files: Manifest['files'] = {};
     const write = async (file: string, data: string): Promise<void> => {
@@ -62,12 +80,18 @@ export async function saveIndex(root: string, input: SaveIndexInput): Promise<Ma
     await writeFileDurable(path.join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     await syncDirectory(temporary);
     await rename(temporary, path.join(root, name));
+    renamed = true;
     await syncDirectory(root);
+    // The generation being replaced starts its grace period now (its mtime says since when).
+    const previous = await currentGeneration(root).catch(() => null);
+    if (previous !== null && previous !== name) await utimes(path.join(root, previous), new Date(), new Date()).catch(() => {});
     await replaceFileAtomically(path.join(root, CURRENT_FILE), `${name}\n`);
     await removeStaleGenerations(root, name);
     return manifest;
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
+    // Renamed into place but never made current: nobody can be reading it.
+    if (renamed && (await currentGeneration(root).catch(() => null)) !== name) await rm(path.join(root, name), { recursive: true, force: true });
     throw diskFull(root, error) ?? error;
   }
 }
@@ -112,10 +136,34 @@ export async function hasIndex(root: string): Promise<boolean> {
   return (await currentGeneration(root)) !== null;
 }
 
-/** Loads the current generation, verifying every file; errors name the file and the fix. */
-export async function loadIndex(root: string): Promise<SearchIndex> {
+export interface LoadIndexOptions {
+  /**
+   * What to do with the vector file: `required` (the default) fails the load when it is damaged;
+   * `optional` loads the rest and reports the damage in `vectorsProblem` (hybrid search then
+   * answers lexically and says why); `skip` does not read it at all (lexical search never uses it).
+   */
+  readonly vectors?: 'required' | 'optional' | 'skip';
+}
+
+/**
+ * Loads the current generation, verifying every file; errors name the file and the fix. A load
+ * that fails while another process switches `CURRENT` is retried with the new generation.
+ */
+export async function loadIndex(root: string, options: LoadIndexOptions = {}): Promise<SearchIndex> {
+  let name = await currentGeneration(root);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loadGeneration(root, name, options);
+    } catch (error) {
+      const now = await currentGeneration(root).catch(() => name);
+      if (now === name || attempt >= LOAD_ATTEMPTS) throw error;
+      name = now;
+    }
+  }
+}
+
+async function loadGeneration(root: string, name: string | null, options: LoadIndexOptions): Promise<SearchIndex> {
   const rebuild = 'Rebuild it with `npm run index -- --rebuild` (or /reindex in Discord).';
-  const name = await currentGeneration(root);
   if (name === null || !/^gen-[\w-]+$/.test(name)) {
     throw new QuelleError(
       name === null ? ErrorCode.IndexMissing : ErrorCode.IndexCorrupt,
@@ -208,85 +256,74 @@ export async function loadIndex(root: string): Promise<SearchIndex> {
     return vectors;
   };
 
+  const vectorsWanted = options.vectors ?? 'required';
+  const vectorsLoad: Promise<{ vectors: VectorIndex | null; vectorsProblem: string | null }> =
+    vectorsWanted === 'skip'
+      ? Promise.resolve({ vectors: null, vectorsProblem: null })
+      : loadVectors().then(
+          (vectors) => ({ vectors, vectorsProblem: null }),
+          (error: unknown) => {
+            if (vectorsWanted === 'required' || !(error instanceof QuelleError)) throw error;
+            return { vectors: null, vectorsProblem: error.message };
+          },
+        );
   // The vector file is read, checked and loaded by hnswlib in the thread pool while the event
   // loop parses the passages and the lexical index: at 100k passages that halves the load time.
-  const [vectors, { stored, lexical }] = await Promise.all([loadVectors(), loadTexts()]);
-  return { manifest, articles: stored.articles, passages: stored.passages, lexical, vectors };
+  const [{ vectors, vectorsProblem }, { stored, lexical }] = await Promise.all([vectorsLoad, loadTexts()]);
+  return { manifest, articles: stored.articles, passages: stored.passages, lexical, vectors, vectorsProblem };
 }
 
-/** Deletes generations other than `keep` and leftovers of interrupted saves. */
+/**
+ * Deletes leftovers of interrupted saves and generations no reader can still need: those newer
+ * than `keep` (renamed into place by a save that never switched `CURRENT`: never current) at
+ * once, older ones once their grace period is over. With no current generation, all of them.
+ */
 async function removeStaleGenerations(root: string, keep: string): Promise<void> {
+  const now = Date.now();
   for (const entry of await readdir(root)) {
     if (entry === keep) continue;
-    if (entry.startsWith(GENERATION_PREFIX) || entry.startsWith(TEMPORARY_PREFIX) || /^\.CURRENT\.\d+\.tmp$/.test(entry)) {
-      await rm(path.join(root, entry), { recursive: true, force: true });
+    const full = path.join(root, entry);
+    if (entry.startsWith(TEMPORARY_PREFIX) || /^\.CURRENT\.\d+\.tmp$/.test(entry)) {
+      await rm(full, { recursive: true, force: true });
+    } else if (entry.startsWith(GENERATION_PREFIX)) {
+      const retired = keep === '' || entry > keep || now - (await stat(full).catch(() => ({ mtimeMs: 0 }))).mtimeMs > GENERATION_GRACE_MS;
+      if (retired) await rm(full, { recursive: true, force: true });
+    } else if (await isLeftoverClaim(root, LOCK_FILE, entry)) {
+      // A lock claim of a process killed before it could remove it.
+      await rm(full, { force: true });
     }
-    // A lock claim of a process killed before it could remove it.
-    const claimant = /^\.lock\.(\d+)\.[0-9a-f]+$/.exec(entry)?.[1];
-    if (claimant !== undefined && !isProcessAlive(Number(claimant))) await rm(path.join(root, entry), { force: true });
   }
 }
 
 /** A held build lock; `release` is idempotent. */
-export interface IndexLock {
-  release(): Promise<void>;
-}
+export type IndexLock = BuildLock;
 
 /**
  * Takes the index directory's build lock, so two builds never interleave, and removes what an
- * interrupted build left behind. A lock whose process is gone is taken over.
+ * interrupted build left behind. A stale lock (its holder gone, its PID reused, or its heartbeat
+ * too old where the holder cannot be checked: see build-lock.ts) is taken over with a warning;
+ * a live one throws INDEX_LOCKED (an `IndexLockedError`) naming its holder.
  */
-export async function lockIndex(root: string): Promise<IndexLock> {
+export async function lockIndex(root: string, options: BuildLockOptions = {}): Promise<IndexLock> {
   await mkdir(root, { recursive: true });
-  const lockPath = path.join(root, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      // Write the pid first and link it into place: the lock never exists without its pid, so
-      // a racing build cannot mistake a lock being written for a stale one.
-      const claim = `${lockPath}.${process.pid}.${randomBytes(3).toString('hex')}`;
-      try {
-        await writeFile(claim, `${process.pid}\n`);
-        await link(claim, lockPath);
-      } finally {
-        await rm(claim, { force: true });
-      }
-      // Without knowing which generation is live, nothing is safe to delete.
-      const current = await currentGeneration(root).then(
-        (name) => ({ known: true, name }),
-        () => ({ known: false, name: null }),
-      );
-      if (current.known) await removeStaleGenerations(root, current.name ?? '');
-      let released = false;
-      return {
-        async release() {
-          if (released) return;
-          released = true;
-          await rm(lockPath, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw diskFull(root, error) ?? error;
-      const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(holder) && isProcessAlive(holder)) {
-        throw new QuelleError(
-          ErrorCode.IndexLocked,
-          `Another index build (process ${holder}) is running in ${root}. Wait for it to finish, or delete ${lockPath} if that process no longer exists.`,
-        );
-      }
-      // The previous holder died (kill -9, power loss): its lock is stale.
-      await rm(lockPath, { force: true });
-    }
-  }
-  throw new QuelleError(ErrorCode.IndexLocked, `Could not take the lock ${lockPath}; delete it if no build is running.`);
-}
-
-function isProcessAlive(pid: number): boolean {
+  let lock: BuildLock;
   try {
-    process.kill(pid, 0);
-    return true;
+    lock = await acquireBuildLock(path.join(root, LOCK_FILE), options);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    throw diskFull(root, error) ?? error;
   }
+  try {
+    // Without knowing which generation is live, nothing is safe to delete.
+    const current = await currentGeneration(root).then(
+      (name) => ({ known: true, name }),
+      () => ({ known: false, name: null }),
+    );
+    if (current.known) await removeStaleGenerations(root, current.name ?? '');
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  return lock;
 }
 
 /** Size on disk of the current generation, for stats and benchmarks. */

@@ -17,6 +17,8 @@ export interface SearchIndex {
   readonly articles: readonly IndexedArticle[];
   readonly passages: readonly Passage[];
   readonly lexical: LexicalIndex;
-  /** Null for an index built in lexical mode. */
+  /** Null for an index built in lexical mode, or loaded without its vectors. */
   readonly vectors: VectorIndex | null;
+  /** Why a hybrid index was loaded without its vectors (a damaged vector file), with the fix. */
+  readonly vectorsProblem?: string | null;
 }

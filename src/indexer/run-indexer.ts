@@ -7,6 +7,7 @@ import type { ModelSettings } from '../embedding/model-settings.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
 import { buildIndex, type BuildProgress } from '../index/build-index.ts';
+import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
@@ -17,7 +18,12 @@ export interface RunIndexerOptions {
   /** The article folder, or several (for evaluation with distractor corpora). */
   readonly seedsDir: string | readonly string[];
   readonly indexDir: string;
-  /** Hybrid also embeds passages; when the model cannot be loaded the build falls back to lexical and says why. */
+  /**
+   * Hybrid also embeds passages. When the model cannot be loaded, a build that would replace a
+   * hybrid index is refused ({@link HybridIndexKeptError}): only lexical mode asked for as such
+   * drops an index's vectors. A first build (or one replacing a lexical or unreadable index)
+   * falls back to lexical and says why.
+   */
   readonly mode: IndexMode;
   /** Ignore the previous index: re-embed everything. */
   readonly rebuild?: boolean;
@@ -26,6 +32,10 @@ export interface RunIndexerOptions {
   readonly previous?: SearchIndex | null;
   /** An already loaded model (the bot's); otherwise one is loaded for this run. */
   readonly embedder?: Embedder | null;
+  /** With `embedder: null`: why the caller has no model (it has just tried); it is then not loaded again. */
+  readonly modelUnavailableReason?: string | null;
+  /** Heartbeat and staleness of the build lock (tests); the logger is this run's. */
+  readonly lock?: Omit<BuildLockOptions, 'logger'>;
   readonly hnsw?: HnswParameters;
   readonly batchSize?: number;
   readonly logger?: Logger;
@@ -36,7 +46,7 @@ export interface RunIndexerOptions {
 export interface IndexSummary {
   readonly mode: IndexMode;
   readonly model: string | null;
-  /** Set when hybrid was asked for but the build is lexical, with the reason. */
+  /** Set when hybrid was asked for but the build is lexical (a first build without a model), with the reason. */
   readonly notice: string | null;
   readonly articles: number;
   readonly passages: number;
@@ -58,13 +68,32 @@ export interface IndexerRun {
 }
 
 /**
+ * A hybrid build without a model, refused because it would replace a hybrid index with a lexical
+ * one: the hybrid index keeps serving, with its vectors. `modelProblem` says why the model did
+ * not load.
+ */
+export class HybridIndexKeptError extends QuelleError {
+  constructor(
+    readonly modelProblem: string,
+    indexDir: string,
+  ) {
+    super(
+      ErrorCode.ModelUnavailable,
+      `The embedding model cannot be loaded, and without it this build would replace the hybrid index in ${indexDir} with a lexical one and delete its vectors, so it was not built; the hybrid index is unchanged. ` +
+        `Fix the model and build again (${modelProblem.replace(/\.$/, '')}), or build a lexical index deliberately with --mode lexical (QUELLE_MODE=lexical for the bot).`,
+    );
+    this.name = 'HybridIndexKeptError';
+  }
+}
+
+/**
  * Reads the seeds, builds an index (re-embedding only what changed) and saves it as the new
  * current generation. Nothing replaces the previous index unless the whole run succeeds.
  */
 export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun> {
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
-  const lock = await lockIndex(options.indexDir);
+  const lock = await lockIndex(options.indexDir, { ...options.lock, logger });
   let ownEmbedder: Embedder | null = null;
   try {
     const parseStarted = performance.now();
@@ -79,23 +108,29 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     // Even a rebuild reads the previous index: the summary still says what was added or removed.
-    const previous = options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, logger);
+    const previous = options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, options.mode, logger);
 
     let mode = options.mode;
     let notice: string | null = null;
     let embedder: Embedder | null = null;
     if (mode === 'hybrid') {
-      if (options.embedder !== undefined && options.embedder !== null) {
+      let modelProblem: string | null = null;
+      if (options.embedder) {
         embedder = options.embedder;
+      } else if (options.embedder === null && options.modelUnavailableReason) {
+        modelProblem = options.modelUnavailableReason;
       } else {
         const opened = await openEmbedder(options.modelSettings);
         ownEmbedder = opened.embedder;
         embedder = opened.embedder;
-        if (!embedder) {
-          mode = 'lexical';
-          notice = `Building a lexical index only: ${opened.unavailableReason}`;
-          logger.warn(notice);
-        }
+        modelProblem = opened.unavailableReason;
+      }
+      if (!embedder) {
+        const reason = modelProblem ?? 'no embedding model is loaded';
+        if (previous?.manifest.mode === 'hybrid') throw new HybridIndexKeptError(reason, options.indexDir);
+        mode = 'lexical';
+        notice = `Building a lexical index only: ${reason}`;
+        logger.warn(notice);
       }
     }
 
@@ -166,10 +201,15 @@ async function readArticleFolders(dirs: readonly string[]): Promise<ReadArticles
   return { articles, skipped };
 }
 
-/** The previous index for reuse of its vectors; an unusable one only costs a full rebuild. */
-async function loadPrevious(indexDir: string, logger: Logger): Promise<SearchIndex | null> {
+/**
+ * The previous index for reuse of its vectors; an unusable one only costs a full rebuild, and
+ * damaged vectors only their re-embedding. A lexical build reuses no vectors, so it reads none.
+ */
+async function loadPrevious(indexDir: string, mode: IndexMode, logger: Logger): Promise<SearchIndex | null> {
   try {
-    return await loadIndex(indexDir);
+    const previous = await loadIndex(indexDir, { vectors: mode === 'lexical' ? 'skip' : 'optional' });
+    if (previous.vectorsProblem) logger.warn({ reason: previous.vectorsProblem }, 'The previous index has no usable vectors; embedding every passage again');
+    return previous;
   } catch (error) {
     if (!isQuelleError(error, ErrorCode.IndexMissing)) {
       logger.warn({ error: describeError(error) }, 'The previous index cannot be read; building from scratch');

@@ -15,17 +15,19 @@ export interface OpenRetrieverOptions {
   readonly mode: SearchMode;
   /** A model already loaded by the caller (reused across reindexes). */
   readonly embedder?: Embedder | null;
+  /** With `embedder: null`: why the caller's model failed to load; it is then not loaded again. */
+  readonly embedderUnavailableReason?: string | null;
   readonly relevance?: RelevanceThresholds;
   readonly fusion?: FusionSettings;
 }
 
 /**
  * Loads the index and, when the index has vectors and the mode needs them, the model.
- * A model that cannot be loaded, or that does not match the index, leaves a lexical retriever
- * that says why.
+ * A model that cannot be loaded, or that does not match the index, or a damaged vector file,
+ * leaves a lexical retriever that says why. Lexical mode does not read the vectors at all.
  */
 export async function openRetriever(options: OpenRetrieverOptions): Promise<Retriever> {
-  const index = await loadIndex(options.indexDir);
+  const index = await loadIndex(options.indexDir, { vectors: options.mode === 'lexical' ? 'skip' : 'optional' });
   return retrieverFor(index, options);
 }
 
@@ -33,7 +35,11 @@ export async function retrieverFor(index: SearchIndex, options: Omit<OpenRetriev
   const relevance = { ...(options.relevance ? { relevance: options.relevance } : {}), ...(options.fusion ? { fusion: options.fusion } : {}) };
   if (options.mode === 'lexical' || !index.vectors) return new Retriever(index, null, relevance);
   const { embedder, unavailableReason } =
-    options.embedder != null ? { embedder: options.embedder, unavailableReason: null } : await openEmbedder(options.modelSettings);
+    options.embedder != null
+      ? { embedder: options.embedder, unavailableReason: null }
+      : options.embedder === null && options.embedderUnavailableReason
+        ? { embedder: null, unavailableReason: options.embedderUnavailableReason }
+        : await openEmbedder(options.modelSettings);
   if (!embedder) return new Retriever(index, null, { ...relevance, embedderUnavailableReason: unavailableReason });
   try {
     return new Retriever(index, embedder, relevance);

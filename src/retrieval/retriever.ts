@@ -43,6 +43,8 @@ export interface SearchResponse {
   readonly mode: SearchMode;
   /** Why the mode differs from the requested one, for the user. */
   readonly notice: string | null;
+  /** True when hybrid search answered lexically because the index's vector file is damaged (a reindex repairs it). */
+  readonly vectorsDamaged?: boolean;
   readonly tookMs: number;
 }
 
@@ -92,14 +94,19 @@ export class Retriever {
 
   /** The modes this retriever can serve, and why not the others. */
   denseUnavailableReason(): string | null {
-    if (!this.index.vectors) return 'the index was built in lexical mode (no vectors); rebuild it with a model to search by meaning';
+    if (!this.index.vectors) {
+      return this.index.vectorsProblem
+        ? `the index's vector file cannot be used: ${this.index.vectorsProblem.replace(/\.$/, '')}`
+        : 'the index was built in lexical mode (no vectors); rebuild it with a model to search by meaning';
+    }
     if (!this.embedder) return this.options.embedderUnavailableReason ?? 'no embedding model is loaded';
     return null;
   }
 
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
-    const k = Math.max(1, Math.min(options.k ?? 5, 50));
+    // A whole number from 1 to 50 whatever the caller passed: 2.5 or NaN would never equal hits.length.
+    const k = Math.max(1, Math.min(Math.floor(options.k ?? 5), 50) || 1);
     const requested = options.mode ?? 'hybrid';
     const denseProblem = this.denseUnavailableReason();
     if (requested === 'dense' && denseProblem) {
@@ -143,7 +150,15 @@ export class Retriever {
       hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseZ, relevant });
       if (hits.length === k) break;
     }
-    return { hits: hits.map((hit) => ({ ...hit, alsoParagraphs: closeParagraphs(hit, hits) })), declined: !hits.some((hit) => hit.relevant), mode, notice, tookMs: performance.now() - started };
+    const vectorsDamaged = mode !== requested && !this.index.vectors && Boolean(this.index.vectorsProblem);
+    return {
+      hits: hits.map((hit) => ({ ...hit, alsoParagraphs: closeParagraphs(hit, hits) })),
+      declined: !hits.some((hit) => hit.relevant),
+      mode,
+      notice,
+      ...(vectorsDamaged ? { vectorsDamaged } : {}),
+      tookMs: performance.now() - started,
+    };
   }
 }
 

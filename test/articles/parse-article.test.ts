@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseArticle } from '../../src/articles/parse-article.ts';
+import { decodeArticleBytes, parseArticle } from '../../src/articles/parse-article.ts';
 import { ErrorCode, isQuelleError, type QuelleError } from '../../src/errors.ts';
 
 const SEED_FILE = '000_844079290e2bd696.txt';
@@ -315,5 +315,54 @@ describe('parseArticle: unusable text', () => {
 
   it('rejects text full of control characters as binary', () => {
     expect(unusable('bin.txt', 'Titel\n\n' + '\x01\x02\x03abc'.repeat(50)).message).toMatch(/^bin\.txt: binary file/);
+  });
+});
+
+describe('decodeArticleBytes: encodings', () => {
+  const TEXT = `05. September, 2025\n\nPolitik\n\n${SEED_TITLE}\n\nDer Präsident äußerte sich „deutlich“ – 5 € für Straßen. 😀\n`;
+  const utf16le = (text: string): Buffer => Buffer.from(text, 'utf16le');
+  const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+  const BOM_LE = [0xff, 0xfe];
+  const BOM_BE = [0xfe, 0xff];
+
+  /** The ARTICLE_UNUSABLE message that decoding raises; fails the test when it decodes. */
+  function decodeError(file: string, bytes: Uint8Array): string {
+    try {
+      decodeArticleBytes(file, bytes);
+    } catch (error) {
+      if (isQuelleError(error, ErrorCode.ArticleUnusable)) return error.message;
+      throw error;
+    }
+    throw new Error(`expected ${file} to be refused, but it decoded`);
+  }
+
+  it.each([
+    ['UTF-8', Buffer.from(TEXT)],
+    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)])],
+    ['UTF-16 LE with a BOM', Buffer.concat([Buffer.from(BOM_LE), utf16le(TEXT)])],
+    ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from(BOM_BE), utf16be(TEXT)])],
+    ['UTF-16 LE without a BOM', utf16le(TEXT)],
+    ['UTF-16 BE without a BOM', utf16be(TEXT)],
+  ])('decodes %s to the same text, without the BOM', (_label, bytes) => {
+    expect(decodeArticleBytes('a.txt', bytes)).toBe(TEXT);
+    expect(parseArticle('a.txt', decodeArticleBytes('a.txt', bytes)).paragraphs).toEqual(['Der Präsident äußerte sich „deutlich“ – 5 € für Straßen. 😀']);
+  });
+
+  it.each([
+    ['a PNG header', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52])],
+    ['little-endian integers with zeros on both sides', Uint8Array.from({ length: 4096 }, (_, i) => (i % 4 === 1 || i % 4 === 2 ? 0 : 0x41 + (i % 26)))],
+    ['random bytes with zeros', Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) % 7 === 0 ? 0 : (i * 40503) & 0xff)],
+  ])('still refuses a binary file: %s', (_label, bytes) => {
+    expect(decodeError('bin.txt', bytes)).toMatch(/^bin\.txt: binary file/);
+  });
+
+  it('refuses broken UTF-16 (an odd byte count, a lone surrogate) and UTF-32, saying to save it as UTF-8', () => {
+    expect(decodeError('odd.txt', Buffer.concat([Buffer.from(BOM_LE), utf16le('Titel\n\nText.'), Buffer.from([0x41])]))).toBe(
+      'odd.txt: not valid UTF-16 text (little endian); save it as UTF-8',
+    );
+    expect(decodeError('lone.txt', Buffer.concat([Buffer.from(BOM_BE), utf16be('Titel\n\nText.'), Buffer.from([0xd8, 0x00, 0x00, 0x41])]))).toBe(
+      'lone.txt: not valid UTF-16 text (big endian); save it as UTF-8',
+    );
+    expect(decodeError('u32.txt', Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]))).toBe('u32.txt: UTF-32 text; save it as UTF-8');
   });
 });

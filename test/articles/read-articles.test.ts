@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,5 +141,139 @@ describe('readArticles', () => {
   it('throws SEEDS_MISSING when the seeds path is a file, not a folder', async () => {
     await put('gut.txt', GOOD);
     await expect(readArticles(path.join(dir, 'gut.txt'))).rejects.toMatchObject({ code: 'SEEDS_MISSING' });
+  });
+});
+
+describe('readArticles: links and special files', () => {
+  const OUTSIDE = 'a link to a file outside the seeds folder; copy the file into seeds/ instead';
+  /** The seeds folder is `dir/seeds`; `dir` itself is outside it. */
+  let seeds: string;
+  const TOKEN_LINE = 'DISCORD_TOKEN=MTQwMDAwMDAwMDAwMDAwMDAwMA.Gx_y-Z.abc_def-ghij_klmn-opqrstuvwxyz_0123456789';
+  /** A .env that parses as an article: its token line would be the title. */
+  const ENV_FILE = `${TOKEN_LINE}\n\nDISCORD_CLIENT_ID=140000000000000000\n\nQUELLE_SEEDS_DIR=seeds\n`;
+
+  beforeEach(async () => {
+    seeds = path.join(dir, 'seeds');
+    await mkdir(seeds);
+    await writeFile(path.join(seeds, 'gut.txt'), GOOD);
+    await writeFile(path.join(dir, '.env'), ENV_FILE);
+  });
+
+  /** Every word the articles read carry, to check that nothing of a file got in. */
+  function allText(result: ReadArticlesResult): string {
+    return JSON.stringify(result.articles);
+  }
+
+  it.each([
+    ['a relative link to ../.env', async (): Promise<string> => '../.env'],
+    ['an absolute link to the .env', async (): Promise<string> => path.join(dir, '.env')],
+    ['a link through a link to the .env', async (): Promise<string> => {
+      await symlink(path.join(dir, '.env'), path.join(dir, 'hop'));
+      return '../hop';
+    }],
+  ])('skips %s with the reason, and reads nothing of it', async (_label, target) => {
+    await symlink(await target(), path.join(seeds, 'notes.txt'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    expect(result.skipped).toEqual([{ file: 'notes.txt', reason: OUTSIDE }]);
+    expect(allText(result)).not.toContain('DISCORD');
+  });
+
+  it('skips a link through /proc/self/cwd, which resolves to wherever the reader runs', async () => {
+    await symlink(`/proc/self/cwd/${path.relative(process.cwd(), path.join(dir, '.env'))}`, path.join(seeds, 'cwd.txt'));
+    await symlink('/proc/self/cwd/package.json', path.join(seeds, 'package.md'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    expect(result.skipped.map((entry) => [entry.file, entry.reason])).toEqual([
+      ['cwd.txt', OUTSIDE],
+      ['package.md', OUTSIDE],
+    ]);
+    expect(allText(result)).not.toContain('DISCORD');
+  });
+
+  it('reads a seeds folder that is itself a link (to a data folder): its real path is the boundary', async () => {
+    const data = path.join(dir, 'data');
+    await mkdir(data);
+    await writeFile(path.join(data, 'artikel.txt'), GOOD);
+    await symlink('../.env', path.join(data, 'notes.txt'));
+    await symlink(data, path.join(dir, 'seeds-link'));
+    const result = await readArticles(path.join(dir, 'seeds-link'));
+    expect(result.articles.map((article) => [article.id, article.file])).toEqual([['artikel', 'artikel.txt']]);
+    expect(result.skipped).toEqual([{ file: 'notes.txt', reason: OUTSIDE }]);
+  });
+
+  it('skips a link to another article in the folder as a duplicate: that article is read once, under its own name', async () => {
+    await symlink('gut.txt', path.join(seeds, 'kopie.txt'));
+    await symlink(path.join(seeds, 'gut.txt'), path.join(seeds, 'absolut.md'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    expect(result.skipped).toEqual([
+      { file: 'absolut.md', reason: 'a link to gut.txt, which is read under its own name; remove the link' },
+      { file: 'kopie.txt', reason: 'a link to gut.txt, which is read under its own name; remove the link' },
+    ]);
+  });
+
+  it('skips a link to a file inside the folder that is not read on its own (hidden, another extension, in a subfolder)', async () => {
+    await writeFile(path.join(seeds, '.env'), ENV_FILE);
+    await mkdir(path.join(seeds, 'archiv'));
+    await writeFile(path.join(seeds, 'archiv', 'alt.txt'), GOOD_MD);
+    await writeFile(path.join(seeds, 'entwurf.text'), GOOD_MD);
+    await symlink('.env', path.join(seeds, 'env.txt'));
+    await symlink('archiv/alt.txt', path.join(seeds, 'alt.txt'));
+    await symlink('entwurf.text', path.join(seeds, 'entwurf.md'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    expect(result.skipped).toEqual([
+      { file: 'alt.txt', reason: `a link to ${path.join('archiv', 'alt.txt')} in the seeds folder; links are not read, copy or rename the file instead` },
+      { file: 'entwurf.md', reason: 'a link to entwurf.text in the seeds folder; links are not read, copy or rename the file instead' },
+      { file: 'env.txt', reason: 'a link to .env in the seeds folder; links are not read, copy or rename the file instead' },
+    ]);
+    expect(allText(result)).not.toContain('DISCORD');
+  });
+
+  it('skips a dangling link, a link loop and a link to itself, each with its reason', async () => {
+    await symlink('gibt-es-nicht.txt', path.join(seeds, 'weg.txt'));
+    await symlink('schleife-b.txt', path.join(seeds, 'schleife-a.txt'));
+    await symlink('schleife-a.txt', path.join(seeds, 'schleife-b.txt'));
+    await symlink('selbst.txt', path.join(seeds, 'selbst.txt'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    const loop = 'a link that leads back to itself (a loop of links); remove it';
+    expect(result.skipped).toEqual([
+      { file: 'schleife-a.txt', reason: loop },
+      { file: 'schleife-b.txt', reason: loop },
+      { file: 'selbst.txt', reason: loop },
+      { file: 'weg.txt', reason: 'a link to a file that does not exist; remove the link, or copy the file into seeds/ instead' },
+    ]);
+  });
+
+  it('skips a FIFO, and a link to one, without opening it (reading a FIFO would wait for a writer forever)', { timeout: 10_000 }, async () => {
+    execFileSync('mkfifo', [path.join(seeds, 'pipe.txt')]);
+    execFileSync('mkfifo', [path.join(dir, 'outside-pipe')]);
+    await symlink('../outside-pipe', path.join(seeds, 'pipe-link.txt'));
+    const result = await readArticles(seeds);
+    expect(result.articles.map((article) => article.file)).toEqual(['gut.txt']);
+    expect(result.skipped).toEqual([
+      { file: 'pipe-link.txt', reason: OUTSIDE },
+      { file: 'pipe.txt', reason: 'a named pipe (FIFO), not a file; remove it' },
+    ]);
+  });
+
+  it('skips a link to a device', async () => {
+    await symlink('/dev/zero', path.join(seeds, 'null.txt'));
+    const result = await readArticles(seeds);
+    expect(result.skipped).toEqual([{ file: 'null.txt', reason: OUTSIDE }]);
+  });
+
+  it('reads UTF-16 files (little and big endian, with a BOM) with the right text', async () => {
+    const text = '05. September, 2025\n\nPolitik\n\nÄnderung der Straßenverkehrsordnung\n\nDer Präsident äußerte sich „deutlich“.\n';
+    await writeFile(path.join(seeds, 'le.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await writeFile(path.join(seeds, 'be.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    const result = await readArticles(seeds);
+    expect(result.skipped).toEqual([]);
+    const byFile = new Map(result.articles.map((article) => [article.file, article]));
+    for (const file of ['le.txt', 'be.txt']) {
+      expect(byFile.get(file)).toMatchObject({ title: 'Änderung der Straßenverkehrsordnung', date: '2025-09-05', category: 'Politik', paragraphs: ['Der Präsident äußerte sich „deutlich“.'] });
+    }
   });
 });

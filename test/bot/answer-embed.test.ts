@@ -5,6 +5,7 @@ import { EMBED_LIMITS, embedLength } from '../../src/bot/embed-limits.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
 import { safeText } from '../../src/bot/safe-text.ts';
 import type { Excerpt } from '../../src/retrieval/excerpt.ts';
+import { renderedLinks } from '../helpers/discord-links.ts';
 import type { SearchHit, SearchMode, SearchResponse } from '../../src/retrieval/retriever.ts';
 import {
   danglingBackslashes,
@@ -116,7 +117,7 @@ describe('buildAnswerEmbed: the normal case', () => {
       messagesFor('de'),
     );
     expect(embed.title).toBe('Frage: \\*\\*laut\\*\\* @\u2024everyone?');
-    expect(embed.fields![0]!.name).toBe('1. \\_\\_Titel\\_\\_ <@\u2024123456789012345678>');
+    expect(embed.fields![0]!.name).toBe('1. \\_\\_Titel\\_\\_ \\<@\u2024123456789012345678>');
     expect(embed.fields![0]!.value).toBe('*5. September 2025 · \\*Pol\\* · ¶ 2*\n**\\~\\~weg\\~\\~ @\u2024here**');
   });
 
@@ -145,7 +146,7 @@ describe('buildAnswerEmbed: the normal case', () => {
     expect(buildAnswerEmbed(question, response([]), 'en', messagesFor('en')).footer).toEqual({ text: 'Search: hybrid · 42 ms' });
     const lexical = response([hit(1)], { mode: 'lexical', tookMs: 7.2, notice: 'Answering in lexical mode: no embedding model is loaded.' });
     expect(buildAnswerEmbed(question, lexical, 'de', messagesFor('de')).footer!.text).toBe(
-      'Suche: lexical · 7 ms · Nur Wortsuche (kein Sprachmodell geladen).',
+      'Suche: Wortsuche · 7 ms · Nur Wortsuche (kein Sprachmodell geladen).',
     );
     expect(buildAnswerEmbed(question, { ...lexical, hits: [] }, 'en', messagesFor('en')).footer!.text).toBe(
       'Search: lexical · 7 ms · Word search only (no language model loaded).',
@@ -157,6 +158,8 @@ describe('buildAnswerEmbed: the normal case', () => {
 function expectCleanText(text: string, where: string): void {
   expect(LONE_SURROGATE.test(text), `${where} has a lone surrogate: ${JSON.stringify(text.slice(0, 80))}`).toBe(false);
   expect(danglingBackslashes(text), `${where} has a dangling backslash`).toEqual([]);
+  // Cutting and joining the escaped parts (title, match in bold, context) must not make a link either.
+  expect(renderedLinks(text), `${where} renders a link`).toEqual([]);
 }
 
 function hostileExcerpt(random: Random, max: number): Excerpt {

@@ -19,10 +19,11 @@ export function prng(seed: number): Random {
   return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p };
 }
 
-/** Pieces that break naive embeds: Markdown, escapes, astral characters, invisibles, mentions. */
+/** Pieces that break naive embeds: Markdown, escapes, links, astral characters, invisibles, mentions. */
 const HOSTILE_PIECES = [
   '*', '**', '***', '****', '_', '__', '___', '~', '~~', '|', '||', '>', '> ', '>>> ', '`', '``', '```',
   '\\', '\\\\', '\\*', '\\_', '#', '# ', '- ', '1. ', '[x](https://example.com)', 'https://example.com/*a*_b_',
+  '<https://x.y>', '<a@b.cd>', '](', ']', '(', ')', 'https:', '//', '[[x]](https://e.x/a_(b) "t (x)")',
   '😀', '👍🏽', '🇩🇪', '👨‍👩‍👧', '𝔘𝔫𝔦', '𠜎',
   '\u200b', '\u200d', '\u202e', '\u00ad', '\u0007', '\u001b', '\u0085', '\ufeff', '\t',
   '@everyone', '@here', '<@123456789012345678>', '<@!123>', '<@&42>',
@@ -65,14 +66,15 @@ export function unescapedBoldMarkers(text: string): number {
 /**
  * Backslash runs of odd length that escape nothing Markdown cares about: a backslash left
  * dangling by a cut (before an ellipsis, a space, a bold marker's end or the end of the text).
- * escapeMarkdown doubles every backslash, so an odd run may only precede an escaped character.
+ * escapeMarkdown doubles every backslash, so an odd run may only precede an escaped character:
+ * a Markdown marker, or a `<`, a `:` before a `/` or a `(` after a `]` (broken so as not to link).
  */
 export function danglingBackslashes(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(/\\+/g)) {
     if (match[0].length % 2 === 0) continue;
     const next = text[match.index + match[0].length];
-    if (next === undefined || !'*_~|`'.includes(next)) found.push(text.slice(Math.max(0, match.index - 5), match.index + match[0].length + 2));
+    if (next === undefined || !'*_~|`<:('.includes(next)) found.push(text.slice(Math.max(0, match.index - 5), match.index + match[0].length + 2));
   }
   return found;
 }

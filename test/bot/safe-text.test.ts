@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defuseMentions, safeText, stripInvisible, truncate } from '../../src/bot/safe-text.ts';
+import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
 import { danglingBackslashes, hostileText, isTokenBoundary, LONE_SURROGATE, prng, unescapedBoldMarkers } from './generate.ts';
 
 describe('stripInvisible', () => {
@@ -48,7 +49,7 @@ describe('safeText', () => {
 
   it('strips invisible characters before escaping and defusing, so they cannot hide a mention', () => {
     expect(safeText('@\u200beveryone')).toBe('@\u2024everyone');
-    expect(safeText('<@\u200b123>')).toBe('<@\u2024123>');
+    expect(safeText('<@\u200b123>')).toBe('\\<@\u2024123>');
   });
 
   it('leaves no unescaped Markdown marker, even in long runs escapeMarkdown misses', () => {
@@ -60,38 +61,25 @@ describe('safeText', () => {
     }
   });
 
-  it('keeps underscores in links, which Discord does not format', () => {
-    expect(safeText('siehe https://example.com/a_b_c')).toBe('siehe https://example.com/a_b_c');
-    expect(safeText('siehe https://example.com/a__b__c')).toBe('siehe https://example.com/a__b__c');
-    expect(safeText('siehe <https://example.com/a__b>')).toBe('siehe <https://example.com/a__b>');
-    expect(safeText('https://de.wikipedia.org/wiki/Wien_(Stadt)_Bezirke')).toBe('https://de.wikipedia.org/wiki/Wien_(Stadt)_Bezirke');
+  it('escapes underscores and markers in and after quoted URLs, which are plain text once defused', () => {
+    expect(safeText('siehe https://example.com/a_b_c')).toBe('siehe https\\://example.com/a\\_b\\_c');
+    expect(safeText('siehe https://example.com/a__b__c')).toBe('siehe https\\://example.com/a\\_\\_b\\_\\_c');
+    expect(safeText('https://de.wikipedia.org/wiki/Wien_(Stadt)_Bezirke')).toBe('https\\://de.wikipedia.org/wiki/Wien\\_(Stadt)\\_Bezirke');
+    expect(safeText('<https://example.com>__unterstrichen__ Koalition')).toBe('\\<https\\://example.com>\\_\\_unterstrichen\\_\\_ Koalition');
+    expect(safeText('[x](https://example.com)__u__')).toBe('[x]\\(https\\://example.com)\\_\\_u\\_\\_');
+    // escapeMarkdown exempts every underscore after "<:" or "<a:" anywhere before it.
+    expect(safeText('<:x:1> a_b_ c__d__')).toBe('\\<:x:1> a\\_b\\_ c\\_\\_d\\_\\_');
   });
 
-  it('escapes markers after the end of a link, where Discord formats again', () => {
-    // escapeMarkdown leaves underscores after "https://" up to white space, past the link's end.
-    expect(safeText('<https://example.com>__unterstrichen__ Koalition')).toBe('<https://example.com>\\_\\_unterstrichen\\_\\_ Koalition');
-    expect(safeText('<https://example.com>_kursiv_')).toBe('<https://example.com>\\_kursiv\\_');
-    expect(safeText('https://example.com<b>__u__')).toBe('https://example.com<b>\\_\\_u\\_\\_');
-    expect(safeText('[x](https://example.com)__u__')).toBe('[x](https://example.com)\\_\\_u\\_\\_');
-    expect(safeText('(siehe https://example.com/a_b)__u__')).toBe('(siehe https://example.com/a_b)\\_\\_u\\_\\_');
-  });
-
-  it('leaves no unescaped marker but underscores inside links, in generated text full of links', () => {
-    // Links as Discord's parser delimits them: `<https://…>` up to its `>`; a bare URL up to white
-    // space, `<` or a `)` without its own `(` (a test-side copy, not the implementation's).
-    const link = /<https?:\/\/[^\s>]+>|https?:\/\/(?:\([^\s<()]*\)|[^\s<)])+/g;
-    const pieces = ['<https://x.y>', '<https://x.y/a_b>', 'https://x.y/a_b', '[x](https://x.y)', '<', '>', '(', ')', '[', ']', '__', '_', '**', '*', '`', '\\', ' ', 'a'];
+  it('leaves no unescaped Markdown marker, in generated text full of links and brackets', () => {
+    const pieces = ['<https://x.y>', '<https://x.y/a_b>', 'https://x.y/a_b', '[x](https://x.y)', '<', '>', '(', ')', '[', ']', '__', '_', '**', '*', '`', '\\', ' ', 'a', ':', '/'];
     const random = prng(5);
     for (let n = 0; n < 2000; n++) {
       const text = Array.from({ length: random.int(1, 30) }, () => random.pick(pieces)).join('');
       const escaped = safeText(text);
-      const links = [...escaped.matchAll(link)];
-      const inLink = (at: number): boolean => links.some((found) => at > found.index && at < found.index + found[0].length);
-      const unescaped = [...escaped.matchAll(/\\[\s\S]|[*_`]/g)].filter((found) => found[0].length === 1).map((found) => found.index);
-      expect(
-        unescaped.filter((at) => !(escaped[at] === '_' && inLink(at))),
-        `${JSON.stringify(text)} → ${JSON.stringify(escaped)}`,
-      ).toEqual([]);
+      const unescaped = [...escaped.matchAll(/\\[\s\S]|[*_`]/g)].filter((found) => found[0].length === 1);
+      expect(unescaped, `${JSON.stringify(text)} → ${JSON.stringify(escaped)}`).toEqual([]);
+      expect(renderedLinks(escaped), `${JSON.stringify(text)} → ${JSON.stringify(escaped)}`).toEqual([]);
     }
   });
 
@@ -148,6 +136,69 @@ describe('truncate', () => {
         expect(isTokenBoundary(escaped, kept.length), `${JSON.stringify(escaped)} at ${max}`).toBe(true);
         expect(danglingBackslashes(cut)).toEqual([]);
       }
+    }
+  });
+});
+
+describe('safeText renders no link, in any form Discord links', () => {
+  // Each form is a link by Discord's rules as the checker applies them (asserted first, so the
+  // checker cannot pass by seeing nothing); after safeText none is, and the text reads as typed.
+  it.each([
+    ['audit: parentheses in the target', '[text](https://evil.example/a_(b))'],
+    ['audit: brackets around the text', '[[text]](https://evil.example/x)'],
+    ['audit: a title with parentheses', '[text](https://evil.example/t "title (x)")'],
+    ['plain masked link', '[text](https://evil.example/x)'],
+    ['angle-bracketed target', '[x](<https://evil.example/a>)'],
+    ['angle-bracketed target with a space', '[x](<https://evil.example/a b>)'],
+    ['nested brackets in the text', '[a [b] c](https://evil.example/x)'],
+    ['escaped bracket in the text', '[x\\]](https://evil.example/x)'],
+    ['escaped parenthesis in the target', '[x](https://evil.example/\\))'],
+    ['white space around the target', '[x]( https://evil.example/x )'],
+    ['line breaks around the target', '[x](\nhttps://evil.example/x\n)'],
+    ['upper-case scheme', '[x](HTTPS://EVIL.EXAMPLE/x)'],
+    ['title in double quotes', '[x](https://evil.example/x "Titel")'],
+    ['title in single quotes', "[x](https://evil.example/x 'Titel')"],
+    ['Markdown in the text', '[**fett** _x_](https://evil.example/x)'],
+    ['image syntax', '![x](https://evil.example/i.png)'],
+    ['opening bracket escaped (escapeMarkdown maskedLink)', '\\[x](https://evil.example/x)'],
+    ['discord: scheme', '[x](discord://-/channels/1/2)'],
+    ['tel: target', '[Hotline](tel:+4930123456)'],
+    ['sms: target', '[x](sms:+4930123456)'],
+    ['mailto: target', '[x](mailto:a@evil.example)'],
+    ['autolink', '<https://evil.example/x>'],
+    ['autolink, other scheme', '<discord://-/channels/1/2>'],
+    ['e-mail autolink', '<redaktion@evil.example>'],
+    ['phone autolink', '<+49 30 123456>'],
+    ['tel autolink', '<tel:+4930123456>'],
+    ['bare URL', 'siehe https://evil.example/x jetzt'],
+    ['bare http URL', 'http://evil.example'],
+    ['bare URL glued to a word', 'xhttps://evil.example/x'],
+    ['bare URL in parentheses', '(https://evil.example/wiki/A_(b))'],
+    ['bare upper-case URL', 'HTTPS://EVIL.EXAMPLE/x'],
+    ['steam: URL', 'steam://run/123'],
+    ['Discord message link', 'https://discord.com/channels/1/2/3'],
+    ['link after a mention', '@everyone [x](https://evil.example/x)'],
+  ])('%s: %s', (_label, text) => {
+    expect(renderedLinks(text), 'the form is a link before safeText').not.toEqual([]);
+    const escaped = safeText(text);
+    expect(renderedLinks(escaped), escaped).toEqual([]);
+    if (!text.includes('@')) expect(unescaped(escaped)).toBe(text);
+  });
+
+  it('keeps text without links, brackets or angle brackets as it is', () => {
+    expect(safeText('Wo traf sich die Koalition der Willigen (in Paris)? Um 10:30 Uhr, 5/9.')).toBe(
+      'Wo traf sich die Koalition der Willigen (in Paris)? Um 10:30 Uhr, 5/9.',
+    );
+  });
+
+  it('renders no link in 2000 generated texts made of link pieces, and they read as typed', () => {
+    const pieces = ['[', ']', '(', ')', '<', '>', '\\', ' ', '\n', '"', "'", '!', ':', '/', '//', 'https', 'HTTP', 'steam', 'tel:', 'mailto:', '+49', '@', '.de', 'a', '_', '*'];
+    const random = prng(17);
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: random.int(1, 40) }, () => random.pick(pieces)).join('');
+      const escaped = safeText(text);
+      expect(renderedLinks(escaped), `${JSON.stringify(text)} → ${JSON.stringify(escaped)}`).toEqual([]);
+      expect(unescaped(escaped)).toBe(stripInvisible(text));
     }
   });
 });

@@ -61,5 +61,8 @@ export const unknownMessage = () => new ApiError(404, 10008, 'Unknown Message', 
 export const unknownChannel = () => new ApiError(404, 10003, 'Unknown Channel', 'unknown_channel');
 export const unknownGuild = () => new ApiError(404, 10004, 'Unknown Guild', 'unknown_guild');
 export const missingAccess = () => new ApiError(403, 50001, 'Missing Access', 'missing_access');
+/** What Discord answers when the application id in the route is not the token's application. */
+export const notThisApplication = () =>
+  new ApiError(403, 20012, 'You are not authorized to perform this action on this application', 'missing_access');
 export const missingPermissions = (detail: string) =>
   new ApiError(403, 50013, 'Missing Permissions', 'missing_permissions', [detail]);

@@ -7,6 +7,12 @@
 // RESUME like Discord does. A client close with 1000/1001 ends the session, as on Discord.
 // Frames are plain JSON text: @discordjs/ws parses text frames as JSON even when it asked for
 // zlib-stream compression (it only does so when zlib-sync is installed).
+//
+// Faults: drop() kills the sockets (1006); closeWith(code) closes them with a gateway close code
+// (4004 authentication failed, 4014 disallowed intents, …); refuseIdentify(code) answers every
+// later IDENTIFY and RESUME with that close, as Discord does for a reset token or a privileged
+// intent the portal does not allow; takeDown() drops everything and refuses new connections
+// (an outage) until bringUp().
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -78,6 +84,8 @@ export class GatewayServer {
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   private invalidateNextResume = false;
+  private identifyCloseCode: number | null = null;
+  private down = false;
   private url = '';
 
   constructor(private readonly hooks: GatewayHooks) {}
@@ -89,7 +97,9 @@ export class GatewayServer {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (pathname !== '/gateway') {
+    if (pathname !== '/gateway' || this.down) {
+      // During an outage the connection dies before the handshake, like an unreachable host.
+      if (this.down) this.record({ type: 'refused' });
       socket.destroy();
       return;
     }
@@ -137,6 +147,39 @@ export class GatewayServer {
 
   invalidateSession(): void {
     this.invalidateNextResume = true;
+  }
+
+  /**
+   * Closes every socket with a gateway close code, as Discord does. Codes from 4004 on end the
+   * session (Discord will not let it resume); others leave it resumable.
+   */
+  closeWith(code: number, reason = `Closed with ${code}`): void {
+    for (const connection of this.connections) {
+      this.record({ type: 'server_close', code, sessionId: connection.session?.id });
+      const session = connection.session;
+      if (session && session.socket === connection.socket) {
+        session.socket = null;
+        if (code >= 4004) this.sessions.delete(session.id);
+      }
+      connection.socket.close(code, reason);
+    }
+    this.hooks.changed();
+  }
+
+  /** From now on every IDENTIFY and RESUME is answered by closing with `code`; null accepts them again. */
+  refuseIdentify(code: number | null): void {
+    this.identifyCloseCode = code;
+  }
+
+  /** An outage: every socket is dropped and new connections fail until {@link bringUp}. */
+  takeDown(): void {
+    this.down = true;
+    this.drop();
+  }
+
+  bringUp(): void {
+    this.down = false;
+    this.hooks.changed();
   }
 
   async close(): Promise<void> {
@@ -213,6 +256,11 @@ export class GatewayServer {
   private checkToken(connection: Connection, d: JsonObject): boolean {
     if (connection.session) {
       this.protocolError(connection, Close.AlreadyAuthenticated, 'Already authenticated');
+      return false;
+    }
+    if (this.identifyCloseCode !== null) {
+      this.record({ type: 'server_close', code: this.identifyCloseCode });
+      connection.socket.close(this.identifyCloseCode, `Refused with ${this.identifyCloseCode}`);
       return false;
     }
     const token = typeof d.token === 'string' ? d.token.replace(/^Bot /, '') : '';

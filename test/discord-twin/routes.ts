@@ -2,7 +2,7 @@
 // channel messages (+ typing, reactions) and guild/member fetches. Interaction routes live in
 // interactions.ts.
 
-import { ApiError, invalidFormBody, missingAccess, missingPermissions, unknownChannel, unknownGuild, unknownMessage } from './errors.js';
+import { ApiError, invalidFormBody, missingAccess, missingPermissions, notThisApplication, unknownChannel, unknownGuild, unknownMessage } from './errors.js';
 import { isObject, validateCommand, validateCommandList } from './limits.js';
 import { CHANNEL_FLAGS, createMessage, deleteMessage, editMessage } from './messages.js';
 import { apiApplication, apiChannel, apiGuild, apiMember, apiMessage, apiRole, apiUser } from './payloads.js';
@@ -23,7 +23,7 @@ export function coreRoutes(ctx: TwinContext): Route[] {
 
   function commandScope(c: RouteContext): { list: ApiCommand[]; guildId?: Snowflake } {
     const [applicationId, guildId] = c.params;
-    if (applicationId !== state.ids.applicationId) throw missingAccess();
+    if (applicationId !== state.ids.applicationId) throw notThisApplication();
     if (c.path.includes('/guilds/')) {
       if (guildId !== state.ids.guildId) throw missingAccess();
       let list = state.guildCommands.get(guildId);

@@ -11,16 +11,29 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { startDiscordTwin, type TwinMessage } from './twin.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '3210' } } });
-const token = 'MTQwMDAwMDAwMDAwMDAwMDAwMA.Twin00.local-twin-token-not-a-secret-000000000';
-const twin = await startDiscordTwin({ port: Number(values.port), token });
+// The same ids on every start, so that the .env lines below stay valid across restarts of the
+// twin (fresh ids made `npm run register` fail with "Missing Access"). The token's first part
+// is the bot's id in base64, as in a real token.
+const BOT_ID = '1400000000000000000';
+const token = `${Buffer.from(BOT_ID).toString('base64url')}.Twin00.local-twin-token-not-a-secret-000000000`;
+const twin = await startDiscordTwin({
+  port: Number(values.port),
+  token,
+  botUserId: BOT_ID,
+  applicationId: BOT_ID,
+  guildId: '1400000000000000001',
+  channelId: '1400000000000000002',
+});
 const owner = twin.ids.ownerId;
 
 console.log(`Discord twin listening on ${twin.apiUrl}
-Put these lines in the bot's .env:
+Put these lines in the bot's .env (they stay the same each time the twin starts):
   DISCORD_TOKEN=${token}
   DISCORD_API_URL=${twin.apiUrl}
   DISCORD_CLIENT_ID=${twin.ids.applicationId}
   DISCORD_GUILD_ID=${twin.ids.guildId}
+  QUELLE_COOLDOWN_SECONDS=0
+(the last line turns off the 5 s wait between one user's questions: here you are every user)
 then run \`npm run register\` and \`npm start\`, and type /ask <question> here (Ctrl-D to quit).`);
 
 function show(message: TwinMessage): string {

@@ -24,6 +24,9 @@
  *   twin.failNext({ method?, pathPattern, status: 429|500|502|503, retryAfter?, times? })
  *   twin.dropGateway()          kill the socket (1006) → the client resumes
  *   twin.invalidateSession()    answer the next RESUME with op 9 d:false → the client re-identifies
+ *   twin.closeGateway(code)     close the sockets with a gateway close code (4004, 4014, …)
+ *   twin.refuseIdentify(code)   close every later IDENTIFY/RESUME with that code (null: accept again)
+ *   twin.takeGatewayDown() / twin.bringGatewayUp()    an outage: connections fail in between
  *   await twin.waitForGatewayConnected()
  *   await twin.close()          after client.destroy()
  *
@@ -182,6 +185,10 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     },
     dropGateway: () => gateway.drop(),
     invalidateSession: () => gateway.invalidateSession(),
+    closeGateway: (code, reason) => gateway.closeWith(code, reason),
+    refuseIdentify: (code) => gateway.refuseIdentify(code),
+    takeGatewayDown: () => gateway.takeDown(),
+    bringGatewayUp: () => gateway.bringUp(),
     waitForGatewayConnected: async (timeoutMs = DEFAULT_WAIT_MS) => {
       await state.changes.waitFor(() => (gateway.connected ? true : undefined), timeoutMs, () => 'a connected gateway session');
     },

@@ -278,7 +278,7 @@ export interface FailRule {
 }
 
 export interface GatewayEvent {
-  type: 'connect' | 'identify' | 'resume' | 'invalid_session' | 'close' | 'drop' | 'protocol_error';
+  type: 'connect' | 'identify' | 'resume' | 'invalid_session' | 'close' | 'drop' | 'protocol_error' | 'server_close' | 'refused';
   at: number;
   sessionId?: string | undefined;
   code?: number | undefined;
@@ -358,6 +358,13 @@ export interface DiscordTwin {
   dropGateway(): void;
   /** The next RESUME is answered with op 9 `d:false` (the client must IDENTIFY again). */
   invalidateSession(): void;
+  /** Closes the gateway sockets with a close code (e.g. 4004, 4014); codes ≥ 4004 end the session. */
+  closeGateway(code: number, reason?: string): void;
+  /** Every later IDENTIFY and RESUME is closed with `code` (null: accepted again). */
+  refuseIdentify(code: number | null): void;
+  /** A gateway outage: sockets are dropped and new connections fail until {@link bringGatewayUp}. */
+  takeGatewayDown(): void;
+  bringGatewayUp(): void;
   /** Resolves once a gateway session is attached to a live socket (after IDENTIFY or RESUME). */
   waitForGatewayConnected(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;

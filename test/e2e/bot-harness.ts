@@ -19,13 +19,40 @@ export const SEED_QUESTION = 'Wo traf sich die Koalition der Willigen?';
 /** Shaped like a real bot token, so that redaction by pattern is exercised too. */
 export const BOT_TOKEN = 'MTQwMDAwMDAwMDAwMDAwMDAwMA.GabcdE.abcdefghijklmnopqrstuvwxyz0123456789AB';
 
-/** A logger that keeps every line, so tests can read what the bot logged. */
-export function recordingLogger(): Logger & { lines: string[] } {
+/** A logger that keeps every line, so tests can read what the bot logged (and wait for a line). */
+export function recordingLogger(): Logger & { lines: string[]; waitFor(pattern: RegExp, timeoutMs?: number, fromLine?: number): Promise<string> } {
   const lines: string[] = [];
+  const waiters = new Set<(line: string) => void>();
   const write = (level: string) => (obj: object | string, msg?: string) => {
-    lines.push(`${level} ${typeof obj === 'string' ? obj : JSON.stringify(obj)} ${msg ?? ''}`);
+    const line = `${level} ${typeof obj === 'string' ? obj : JSON.stringify(obj)} ${msg ?? ''}`;
+    lines.push(line);
+    for (const waiter of waiters) waiter(line);
   };
-  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return {
+    lines,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    /** Resolves with the first line from `lines[fromLine]` on (logged already or later) that matches. */
+    waitFor(pattern, timeoutMs = 10_000, fromLine = 0) {
+      const logged = lines.slice(fromLine).find((line) => pattern.test(line));
+      if (logged !== undefined) return Promise.resolve(logged);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no log line matched ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-10).join('\n')}`));
+        }, timeoutMs);
+        const waiter = (line: string): void => {
+          if (!pattern.test(line)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(line);
+        };
+        waiters.add(waiter);
+      });
+    },
+  };
 }
 
 export interface Harness {
@@ -50,6 +77,7 @@ export interface HarnessOptions {
   /** An embedder for the build and the bot (default: the fixture model, loaded by each). */
   readonly embedder?: Embedder;
   readonly clientOptions?: CreateBotOptions['clientOptions'];
+  readonly outageWarningIntervalMs?: number;
 }
 
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
@@ -84,7 +112,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...embedder });
   }
   await registerCommands({ token: config.token, apiUrl: config.apiUrl, clientId: config.clientId, guildId: config.guildId });
-  const bot = createBot({ config, logger, clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions }, ...embedder });
+  const bot = createBot({
+    config,
+    logger,
+    clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
+    ...embedder,
+    ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
+  });
   await bot.start();
   return {
     twin,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCommand } from '../discord-twin/twin.js';
+import { unescaped } from '../helpers/discord-links.ts';
 import { ask, BOT_TOKEN, SEED_QUESTION, shownText, startHarness, type Harness } from './bot-harness.ts';
 
 const DEFER = 5;
@@ -92,7 +93,7 @@ describe('/ask', () => {
     await handle.waitForCallback();
     const message = handle.original()!;
     expect(message.ephemeral).toBe(true);
-    expect(message.content).toContain('too long');
+    expect(message.content).toContain('3 to 300 characters');
   });
 
   it('never pings for @everyone, @here or role mentions in the question', async () => {
@@ -136,6 +137,19 @@ describe('mentions', () => {
     expect(reply.embeds[0]!.fields![0]!.value).toContain('¶ 2');
     expect(reply.wouldPing).toBe(false);
   });
+
+  it('answers in the question’s language when it is clear, else in the server’s (English here)', async () => {
+    const botId = h.twin.ids.botUserId;
+    const german = await h.twin.sendMessage({ content: `<@${botId}> ${SEED_QUESTION}`, mentions: [botId] });
+    const germanReply = await german.waitForReply(undefined, 10_000);
+    expect(germanReply.embeds[0]!.title).toBe(`Frage: ${SEED_QUESTION}`);
+    expect(germanReply.embeds[0]!.footer?.text).toMatch(/^Suche: /);
+    expect(germanReply.embeds[0]!.fields![0]!.value).toContain('5. September 2025');
+    const english = await h.twin.sendMessage({ content: `<@${botId}> Where did the Koalition der Willigen meet?`, mentions: [botId] });
+    expect((await english.waitForReply(undefined, 10_000)).embeds[0]!.title).toMatch(/^Question: /);
+    const undecided = await h.twin.sendMessage({ content: `<@${botId}> Putin Wladiwostok NATO?`, mentions: [botId] });
+    expect((await undecided.waitForReply(undefined, 10_000)).embeds[0]!.title).toMatch(/^Question: /);
+  });
 });
 
 describe('/articles and /stats', () => {
@@ -165,6 +179,14 @@ describe('/articles and /stats', () => {
     expect(fields['Search mode']).toBe('hybrid');
     expect(Number(fields['Questions answered'])).toBeGreaterThan(0);
     expect(fields['Median answer time']).toMatch(/^\d+ ms$/);
+  });
+
+  it('/stats labels everything in German for a German user', async () => {
+    const handle = await h.twin.sendCommand({ name: 'stats', locale: 'de' });
+    await handle.waitForCallback();
+    const fields = Object.fromEntries(handle.original()!.embeds[0]!.fields!.map((field) => [field.name, field.value]));
+    expect(Object.keys(fields)).toEqual(['Artikel', 'Absätze', 'Suchmodus', 'Modell', 'Letzter Neuaufbau', 'Laufzeit', 'Beantwortete Fragen', 'Antwortzeit (Median)']);
+    expect(fields.Suchmodus).toBe('hybrid');
   });
 });
 
@@ -200,7 +222,7 @@ describe('/reindex', () => {
     const fields = Object.fromEntries(summary.embeds[0]!.fields!.map((field) => [field.name, field.value]));
     expect(summary.embeds[0]!.title).toBe('Index rebuilt');
     expect(fields.Articles).toBe('301');
-    expect(fields['Added (300)']).toContain('extra_000');
+    expect(unescaped(fields['Added (300)']!)).toContain('extra_000');
     expect(fields['Changed (0)']).toBe('–');
 
     // Progress was shown before the summary.

@@ -112,15 +112,26 @@ const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
  * does (the local tsx binary, without npm's own start-up and warnings). The environment points
  * the index and seeds at `env` overrides only; callers always pass `--index` to a temp dir.
  */
-export function runCliCommand(name: 'index' | 'ask' | 'eval', args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCliCommand(name: 'index' | 'ask' | 'eval', args: readonly string[], env: Record<string, string> = {}, options: RunScriptOptions = {}): Promise<CliResult> {
+  return runScript(path.join('src', 'cli', `${name}.ts`), args, env, options);
+}
+
+export interface RunScriptOptions {
+  /** Run as this user and group (a test running as root checks permission errors as `nobody`). */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** Runs `tsx <script> …args` from the project root with the fixture model and no colours, like {@link runCliCommand}. */
+export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, options: RunScriptOptions = {}): Promise<CliResult> {
   const childEnv: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(childEnv)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete childEnv[key];
   Object.assign(childEnv, { EMBEDDING_MODEL_DIR: FIXTURE_MODEL_DIR, FORCE_COLOR: '0', NO_COLOR: '1' }, env);
   return new Promise((resolve) => {
     execFile(
       TSX,
-      [path.join('src', 'cli', `${name}.ts`), ...args],
-      { cwd: PROJECT_ROOT, env: childEnv, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      [script, ...args],
+      { cwd: PROJECT_ROOT, env: childEnv, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, ...options },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });

@@ -15,6 +15,7 @@ import type { LexicalIndex } from '../../src/index/lexical-index.ts';
 import type { VectorIndex } from '../../src/index/vector-index.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { copySeed, fixtureModelSettings, loadFixtureEmbedder, useTempDirs, writeArticle } from '../helpers/index-fixtures.ts';
+import { ageRetiredGenerations } from '../helpers/generations.ts';
 
 const tempDir = useTempDirs('quelle-crash-');
 let seedsDir: string;
@@ -76,11 +77,15 @@ describe('interrupted saves', () => {
 
     const { summary } = await runIndexer({ seedsDir, indexDir: dir, mode: 'lexical', modelSettings: fixtureModelSettings });
     expect(summary.unchanged).toBe(1);
-    const entries = (await readdir(dir)).sort();
     const next = await current(dir);
     expect(next).not.toBe(live);
-    expect(entries).toEqual(['CURRENT', next]);
+    // The leftovers are gone; the generation just replaced stays for its grace period.
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', live, next].sort());
     expect((await loadIndex(dir)).passages).toEqual(before.passages);
+    // Once that is over, the next build (or lock) removes it.
+    expect(await ageRetiredGenerations(dir)).toEqual([live]);
+    await (await lockIndex(dir)).release();
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', next]);
   });
 
   it('taking the lock alone removes leftovers but keeps the current generation', async () => {
@@ -204,7 +209,7 @@ describe('build lock', () => {
     const pid = deadPid();
     await writeFile(path.join(dir, '.lock'), `${pid}\n`);
     const lock = await lockIndex(dir);
-    expect((await readFile(path.join(dir, '.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    expect((JSON.parse(await readFile(path.join(dir, '.lock'), 'utf8')) as { pid: number }).pid).toBe(process.pid);
     await lock.release();
     expect(await readdir(dir)).not.toContain('.lock');
 

@@ -25,6 +25,7 @@ import {
   useTempDirs,
   writeArticle,
 } from '../helpers/index-fixtures.ts';
+import { ageRetiredGenerations } from '../helpers/generations.ts';
 
 const tempDir = useTempDirs('quelle-persist-');
 const HNSW = { m: 8, efConstruction: 40, efSearch: 33 };
@@ -175,7 +176,7 @@ describe('lexical-only index round trip', () => {
 });
 
 describe('saveIndex directly', () => {
-  it('makes the new generation current, returns the manifest as written and removes the previous generation', async () => {
+  it('makes the new generation current, returns the manifest as written, and removes the previous generation after its grace period', async () => {
     const dir = await tempDir('save-');
     expect(await hasIndex(dir)).toBe(false);
     const { articles } = await readArticles(seedsDir);
@@ -189,9 +190,15 @@ describe('saveIndex directly', () => {
     const secondManifest = await saveIndex(dir, second.index);
     const secondGeneration = (await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim();
     expect(secondGeneration).not.toBe(firstGeneration);
-    expect((await readdir(dir)).sort()).toEqual(['CURRENT', secondGeneration]);
+    // A reader that read CURRENT just before the switch can still open the previous generation.
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', firstGeneration, secondGeneration].sort());
+    expect(await ageRetiredGenerations(dir)).toEqual([firstGeneration]);
+    const third = await saveIndex(dir, second.index);
+    const thirdGeneration = (await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim();
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', secondGeneration, thirdGeneration].sort());
+    expect(third.counts).toEqual(secondManifest.counts);
     const loaded = await loadIndex(dir);
-    expect(loaded.manifest).toEqual(secondManifest);
+    expect(loaded.manifest).toEqual(third);
     expect(loaded.manifest.counts).toEqual({ articles: 1, passages: 4 });
     expect(loaded.passages).toEqual(second.index.passages);
   });

@@ -2,7 +2,8 @@
  * Generates a folder of hostile article files for the bad-articles fuzz (issue #6): binary,
  * invalid UTF-8, UTF-16, 50 MB, near-limit files of pathological Markdown, a single
  * 100,000-character line, header only, only blank lines, deeply nested Markdown, YAML bombs,
- * special files (a folder, a FIFO, a dangling symlink), and random mutations of valid articles.
+ * special files (a folder, a FIFO, a dangling symlink, a symlink out of the folder), and random
+ * mutations of valid articles.
  * Deterministic for a seed. Each file says whether it must be skipped, must be indexed, or may be
  * either (a mutation can stay valid); every file must be one or the other, never a crash.
  */
@@ -120,7 +121,10 @@ export async function writeFuzzCorpus(dir: string, options: FuzzOptions): Promis
   await add('line-100k-nospace.txt', 'single 100k-character line', 'skip', 'x'.repeat(100_000));
   await add('line-100k-body.txt', 'single 100k-character line', 'index', HEADER + 'Wort '.repeat(20_000));
   await add('empty.txt', 'empty', 'skip', '');
-  await add('utf16.txt', 'UTF-16', 'skip', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(0), 'utf16le')]));
+  // UTF-16 with a BOM is text (issue #10); an odd byte count is not.
+  await add('utf16.txt', 'UTF-16', 'index', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(0), 'utf16le')]));
+  await add('utf16be.txt', 'UTF-16', 'index', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(valid(5), 'utf16le').swap16()]));
+  await add('utf16-odd.txt', 'UTF-16', 'skip', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid(6), 'utf16le'), Buffer.from([0x41])]));
   await add('yaml-bomb.md', 'YAML alias bomb', 'skip', `---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [${'*a,'.repeat(9)}*a]\nc: &c [${'*b,'.repeat(9)}*b]\nd: &d [${'*c,'.repeat(9)}*c]\ne: [${'*d,'.repeat(9)}*d]\n---\n${valid(1)}`);
   // Same id twice: files are read in name order, so dup.md is indexed and dup.txt skipped.
   await add('dup.md', 'duplicate id', 'index', valid(2));
@@ -130,6 +134,9 @@ export async function writeFuzzCorpus(dir: string, options: FuzzOptions): Promis
   files.push({ name: 'a-folder.txt', kind: 'folder named .txt', expect: 'skip', bytes: 0 });
   await symlink(path.join(dir, 'no-such-target'), path.join(dir, 'dangling.txt'));
   files.push({ name: 'dangling.txt', kind: 'dangling symlink', expect: 'skip', bytes: 0 });
+  // Out of the folder, to a file that exists and would parse (issue #10: links are never read).
+  await symlink('/proc/self/cwd/README.md', path.join(dir, 'outside-link.md'));
+  files.push({ name: 'outside-link.md', kind: 'symlink out of the folder', expect: 'skip', bytes: 0 });
   try {
     execFileSync('mkfifo', [path.join(dir, 'fifo.txt')]);
     files.push({ name: 'fifo.txt', kind: 'FIFO', expect: 'skip', bytes: 0 });

@@ -3,7 +3,7 @@
  * embedder and point the bot at any seeds/index folder, a generated corpus, a tmpfs mount for
  * full-disk tests, and small statistics helpers.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,61 @@ export async function writeCorpus(dir: string, count: number, seed = 1): Promise
   const { copyFile } = await import('node:fs/promises');
   await copyFile(path.join(SEED_DIR, '000_844079290e2bd696.txt'), path.join(dir, '000_844079290e2bd696.txt'));
   return dir;
+}
+
+/** The real `npm start` entry point (src/bot/main.ts) in a child process, with its output. */
+export interface BotProcess {
+  readonly child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves once the output matches; rejects when the process exits first or the time is up. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The exit code (null when killed by a signal), once the process has exited and its output is read. */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Spawns `tsx src/bot/main.ts` as `npm start` does, with only `env`'s Discord and Quelle
+ * settings (none inherited from the test run).
+ */
+export function startBotProcess(env: Record<string, string>, args: readonly string[] = []): BotProcess {
+  const childEnv: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(childEnv)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key.startsWith('DISCORD_') || key.startsWith('QUELLE_')) delete childEnv[key];
+  const child = spawn(TSX, [path.join('src', 'bot', 'main.ts'), ...args], { cwd: PROJECT_ROOT, env: { ...childEnv, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters = new Set<() => void>();
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const check of waiters) check();
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  // 'close' comes after the output streams have ended, so output() is complete by then.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const fail = (why: string) => () => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`bot output never matched ${pattern} (${why}):\n${output.slice(-3000)}`));
+        };
+        const timer = setTimeout(fail(`${timeoutMs} ms`), timeoutMs);
+        const check = (): void => {
+          if (!pattern.test(output)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+        void exited.then(() => waiters.has(check) && fail('the bot exited')());
+      });
+    },
+  };
 }
 
 export async function tempDir(prefix: string): Promise<string> {

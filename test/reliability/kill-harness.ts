@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { loadIndex, lockIndex } from '../../src/index/index-store.ts';
 import { Retriever } from '../../src/retrieval/retriever.ts';
+import { ageRetiredGenerations } from '../helpers/generations.ts';
 import { FIXTURE_MODEL, PROJECT_ROOT, TSX } from './helpers.ts';
 
 export type Phase = 'chunk' | 'embed' | 'insert';
@@ -151,9 +152,10 @@ function saveState(indexDir: string, previous: string): string | null {
   } catch {
     // no CURRENT (yet)
   }
-  if (current !== '' && current !== previous) return entries.includes(previous) ? 'save: CURRENT switched, removing the old generation' : 'save: done';
+  if (current !== '' && current !== previous) return 'save: CURRENT switched';
   if (entries.some((entry) => /^\.CURRENT\..*\.tmp$/.test(entry))) return 'save: switching CURRENT (its temporary file written)';
-  if (entries.some((entry) => entry.startsWith('gen-') && entry !== previous)) return 'save: generation renamed into place, CURRENT not switched';
+  // Newer than the previous generation: this save's (older ones are retired, kept for their grace period).
+  if (entries.some((entry) => entry.startsWith('gen-') && entry > previous)) return 'save: generation renamed into place, CURRENT not switched';
   const temporary = entries.find((entry) => entry.startsWith('.tmp-gen-'));
   if (temporary) {
     let files: string[] = [];
@@ -315,11 +317,18 @@ export async function verifyAfterKill(
   const response = await new Retriever(index, embedder).search(question, { k: 3 });
   const leftovers = entries.filter((entry) => entry !== 'CURRENT' && entry !== current);
   // The next start: every build takes the lock first, which removes what the killed one left.
+  // Generations that were current before stay for their grace period (a reader may still be
+  // opening them); anything else is gone.
   const lock = await lockIndex(indexDir);
   const after = (await readdir(indexDir)).sort();
   await lock.release();
-  const expected = ['.lock', 'CURRENT', current].sort();
-  if (JSON.stringify(after) !== JSON.stringify(expected)) throw new Error(`leftovers survived the next start: ${after.join(', ')}`);
+  const unexpected = after.filter((entry) => !['.lock', 'CURRENT', current].includes(entry) && !(entry.startsWith('gen-') && entry < current));
+  if (unexpected.length > 0) throw new Error(`leftovers survived the next start: ${unexpected.join(', ')}`);
+  // Once the grace period is over, the next start removes those too.
+  await ageRetiredGenerations(indexDir);
+  await (await lockIndex(indexDir)).release();
+  const final = (await readdir(indexDir)).sort();
+  if (JSON.stringify(final) !== JSON.stringify(['CURRENT', current].sort())) throw new Error(`retired generations survived their grace period: ${final.join(', ')}`);
   return { loaded: current === previous ? 'previous' : 'new', hits: response.hits.length, leftovers };
 }
 

@@ -7,7 +7,6 @@
  * token) and a configuration error, which must not print the token either. Interaction tokens
  * (secrets for 15 minutes) must not be logged either.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { registerCommands } from '../../src/bot/register-commands.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { startDiscordTwin, type DiscordTwin, type InteractionHandle } from '../discord-twin/twin.js';
 import { fixtureModelSettings, loadFixtureEmbedder } from '../helpers/index-fixtures.ts';
-import { ask, BOT_TOKEN, FIXTURE_MODEL, isAnswer, PROJECT_ROOT, SEED_DIR, SEED_QUESTION, shownText, sleep, tempDir, TSX } from './helpers.ts';
+import { ask, BOT_TOKEN, FIXTURE_MODEL, isAnswer, SEED_DIR, SEED_QUESTION, shownText, sleep, startBotProcess, tempDir } from './helpers.ts';
 
 /** Another token-shaped secret, for the failed login and the configuration error. */
 const WRONG_TOKEN = 'MTQwMDAwMDAwMDAwMDAwMDAwMQ.GzyxwV.zyxwvutsrqponmlkjihgfedcba9876543210ZY';
@@ -32,34 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-interface BotProcess {
-  readonly child: ChildProcess;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-function startBotProcess(env: Record<string, string>): BotProcess {
-  const childEnv: Record<string, string | undefined> = { ...process.env };
-  for (const key of Object.keys(childEnv)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key.startsWith('DISCORD_') || key.startsWith('QUELLE_')) delete childEnv[key];
-  const child = spawn(TSX, [path.join('src', 'bot', 'main.ts')], { cwd: PROJECT_ROOT, env: { ...childEnv, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => output,
-    exited,
-    async waitFor(pattern, timeoutMs = 30_000) {
-      for (const started = Date.now(); !pattern.test(output); ) {
-        if (Date.now() - started > timeoutMs || child.exitCode !== null) throw new Error(`bot output never matched ${pattern}:\n${output.slice(-3000)}`);
-        await sleep(50);
-      }
-    },
-  };
-}
 
 /** The token and its secret part (the part before the first dot is the public bot id). */
 function secretsOf(token: string): string[] {

@@ -183,6 +183,14 @@ describe('split paragraphs and k', () => {
     expect((await retriever.search(KOALITION_QUESTION, { mode, k: 0 })).hits).toHaveLength(1);
   });
 
+  it.each(SEARCH_MODES)('%s mode rounds a k that is not a whole number down, and takes 1 for NaN', async (mode) => {
+    const retriever = new Retriever(index, embedder);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 2.5 })).hits).toHaveLength(2);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: 0.5 })).hits).toHaveLength(1);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: Number.NaN })).hits).toHaveLength(1);
+    expect((await retriever.search(KOALITION_QUESTION, { mode, k: Number.POSITIVE_INFINITY })).hits).toHaveLength(50);
+  });
+
   it('returns nothing (not an error) when no word matches in lexical mode', async () => {
     const response = await new Retriever(index, null).search('Xylophon Quarkspeise', { mode: 'lexical' });
     expect(response.hits).toEqual([]);

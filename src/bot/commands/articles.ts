@@ -1,6 +1,8 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { EMBED_COLOR, formatDate } from '../answer-embed.ts';
+import { ErrorCode, UserError } from '../../errors.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
+import { requireIndex } from '../guards.ts';
 import { safeText, truncate } from '../safe-text.ts';
 
 const PAGE_SIZE = 10;
@@ -22,20 +24,21 @@ export const articlesCommand = {
     )
     .toJSON(),
 
+  guards: [requireIndex],
+
   async execute(interaction, { service, language, messages }) {
     const index = service.current?.index;
-    if (!index) {
-      await interaction.reply({ content: messages.indexUnavailable, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-      return;
-    }
+    // The guard saw an index; should it be gone since, the router answers as the guard would.
+    if (!index) throw new UserError(ErrorCode.IndexMissing, 'index unavailable; a moderator can rebuild it with /reindex');
     const articles = index.articles;
     if (articles.length === 0) {
       await interaction.reply({ content: messages.noArticles, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
     const pages = Math.ceil(articles.length / PAGE_SIZE);
+    // A whole number from 1 (checked against the declaration); the last page is known only now.
     const page = interaction.options.getInteger('page') ?? 1;
-    if (page < 1 || page > pages) {
+    if (page > pages) {
       await interaction.reply({ content: messages.pageOutOfRange(pages), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }

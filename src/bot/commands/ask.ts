@@ -1,6 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { buildAnswerEmbed } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
+import { requireIndex } from '../guards.ts';
 import { parseQuestion, QUESTION_MAX, QUESTION_MIN } from '../question.ts';
 
 export const askCommand = {
@@ -31,6 +32,8 @@ export const askCommand = {
     )
     .toJSON(),
 
+  guards: [requireIndex],
+
   async execute(interaction, { service, config, cooldowns, language, messages }) {
     const parsed = parseQuestion(interaction.options.getString('question', true), messages);
     if (!parsed.ok) {
@@ -42,12 +45,9 @@ export const askCommand = {
       await interaction.reply({ content: messages.cooldown(wait), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
-    if (!service.current) {
-      await interaction.reply({ content: messages.indexUnavailable, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-      return;
-    }
     await interaction.deferReply();
-    const results = Math.min(5, Math.max(1, interaction.options.getInteger('results') ?? config.results));
+    // A whole number from 1 to 5 (the router checked it against the declaration above).
+    const results = interaction.options.getInteger('results') ?? config.results;
     const response = await service.ask(parsed.searchText, results);
     await interaction.editReply({ embeds: [buildAnswerEmbed(parsed.question, response, language, messages)], allowedMentions: NO_MENTIONS });
   },

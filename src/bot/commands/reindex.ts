@@ -1,13 +1,14 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { describeError } from '../../errors.ts';
 import type { BuildProgress } from '../../index/build-index.ts';
-import type { IndexSummary } from '../../indexer/run-indexer.ts';
-import { EMBED_COLOR } from '../answer-embed.ts';
+import { IndexLockedError } from '../../index/build-lock.ts';
+import { HybridIndexKeptError } from '../../indexer/run-indexer.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import type { Messages } from '../messages.ts';
 import { isModerator } from '../permissions.ts';
 import { redactSecrets } from '../redact.ts';
-import { truncate } from '../safe-text.ts';
+import { buildReindexSummaryEmbed } from '../reindex-summary.ts';
+import { safeText, truncate } from '../safe-text.ts';
 import { isIndexLocked } from '../search-service.ts';
 
 /** Interaction tokens live 15 minutes; edits stop a minute before, then the summary goes to the channel. */
@@ -59,13 +60,21 @@ export const reindexCommand = {
     let reply: { content?: string; embeds?: APIEmbed[] };
     try {
       const summary = await service.reindex(onProgress);
-      reply = { embeds: [summaryEmbed(summary, messages)] };
+      reply = { embeds: [buildReindexSummaryEmbed(summary, messages)] };
     } catch (error) {
-      if (isIndexLocked(error)) {
+      if (error instanceof IndexLockedError && error.holder) {
+        // Another process (a CLI build, another bot) holds the lock: say who, and what to do.
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex blocked by another build');
+        reply = { content: truncate(blockedMessage(error, messages), 1900) };
+      } else if (isIndexLocked(error)) {
         reply = { content: messages.reindexRunning };
+      } else if (error instanceof HybridIndexKeptError) {
+        logger.warn({ error: redactSecrets(describeError(error)) }, 'Reindex refused: no model, and the hybrid index keeps serving');
+        reply = { content: truncate(messages.reindexModelUnavailable(redactSecrets(error.modelProblem)), 1900) };
       } else {
         logger.error({ error: redactSecrets(describeError(error)) }, 'Reindex failed; the previous index keeps serving');
-        reply = { content: truncate(messages.reindexFailed(redactSecrets(describeError(error))), 1900) };
+        // The error may quote file names from the seeds folder: shown as text, never as Markdown.
+        reply = { content: truncate(messages.reindexFailed(safeText(redactSecrets(describeError(error)))), 1900) };
       }
     }
     if (canEdit()) {
@@ -76,22 +85,10 @@ export const reindexCommand = {
   },
 } satisfies Command;
 
-function summaryEmbed(summary: IndexSummary, messages: Messages): APIEmbed {
-  const t = messages.summary;
-  const list = (ids: readonly string[]): string => (ids.length === 0 ? t.none : truncate(ids.join(', '), 1000));
-  const skipped = summary.skipped.length === 0 ? t.none : truncate(summary.skipped.map((s) => `${s.file}: ${s.reason}`).join('\n'), 1000);
-  return {
-    title: messages.reindexDone,
-    color: EMBED_COLOR,
-    fields: [
-      { name: t.articles, value: String(summary.articles), inline: true },
-      { name: t.passages, value: String(summary.passages), inline: true },
-      { name: t.time, value: `${summary.seconds.toFixed(1)} s`, inline: true },
-      { name: `${t.added} (${summary.added.length})`, value: list(summary.added) },
-      { name: `${t.changed} (${summary.changed.length})`, value: list(summary.changed) },
-      { name: `${t.removed} (${summary.removed.length})`, value: list(summary.removed) },
-      { name: `${t.skipped} (${summary.skipped.length})`, value: skipped },
-    ],
-    footer: { text: `${summary.mode}${summary.model ? ` · ${summary.model}` : ''}` },
-  };
+/** Who holds the lock, for the moderator; the host name comes from a file, so it is made safe to show. */
+function blockedMessage(error: IndexLockedError, messages: Messages): string {
+  const holder = error.holder!;
+  const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+  const host = holder.hostname === null ? '' : truncate(safeText(holder.hostname), 100);
+  return messages.reindexBlocked(holder.pid, host, seconds(holder.since), seconds(holder.heartbeatAt), Math.round(error.staleAfterMs / 1000));
 }

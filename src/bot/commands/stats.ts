@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
-import { truncate } from '../safe-text.ts';
+import { safeText, truncate } from '../safe-text.ts';
 
 export const statsCommand = {
   data: new SlashCommandBuilder()
@@ -16,22 +16,23 @@ export const statsCommand = {
     const t = messages.stats;
     const retriever = service.current;
     const manifest = retriever?.index.manifest;
-    const mode = retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : '–';
+    const mode = retriever ? messages.modeNames[retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode] : '–';
     const last = service.lastReindexRecord?.finishedAt ?? (manifest ? new Date(manifest.createdAt) : null);
     const median = service.stats.medianMs;
     const fields = [
       { name: t.articles, value: String(manifest?.counts.articles ?? 0), inline: true },
       { name: t.passages, value: String(manifest?.counts.passages ?? 0), inline: true },
       { name: t.mode, value: mode, inline: true },
-      { name: t.model, value: truncate(manifest?.model?.id ?? t.none, 1024), inline: true },
+      // The model id comes from the index's manifest, a file: shown as text, never as Markdown.
+      { name: t.model, value: manifest?.model ? truncate(safeText(manifest.model.id), 1024) : t.none, inline: true },
       { name: t.lastReindex, value: last ? `<t:${Math.floor(last.getTime() / 1000)}:R>` : t.never, inline: true },
       { name: t.uptime, value: formatUptime(Date.now() - service.startedAt.getTime()), inline: true },
       { name: t.answered, value: String(service.stats.count), inline: true },
       { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
     ];
-    const problem = service.unavailableReason;
+    const problem = service.unavailableReason ? messages.indexUnavailable : service.vectorsProblem ? messages.vectorsDamaged : null;
     await interaction.reply({
-      embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: messages.indexUnavailable } : {}) }],
+      embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: problem } : {}) }],
       flags: MessageFlags.Ephemeral,
       allowedMentions: NO_MENTIONS,
     });

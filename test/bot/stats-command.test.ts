@@ -1,0 +1,51 @@
+/**
+ * /stats in each language: every label and the search mode's name are in the user's language
+ * (the newcomer audit found "Suchmodus lexical" and "Median Antwortzeit" in German), and the
+ * model id, which comes from the index's manifest file, is shown as text.
+ */
+import type { ChatInputCommandInteraction } from 'discord.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { CommandContext } from '../../src/bot/command.ts';
+import { statsCommand } from '../../src/bot/commands/stats.ts';
+import { messagesFor, type Language } from '../../src/bot/messages.ts';
+import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
+
+/** /stats against a service whose index was built with `modelId`, answering in `mode`. */
+async function stats(language: Language, options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null }) {
+  const reply = vi.fn((_payload: unknown) => Promise.resolve({}));
+  const manifest = { counts: { articles: 3, passages: 12 }, model: options.modelId ? { id: options.modelId } : null, createdAt: '2025-09-05T10:00:00Z' };
+  const service = {
+    current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem },
+    lastReindexRecord: null,
+    stats: { medianMs: 41.6, count: 7 },
+    startedAt: new Date(Date.now() - 90 * 60_000),
+    unavailableReason: null,
+  };
+  const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language) } as unknown as CommandContext;
+  await statsCommand.execute({ reply } as unknown as ChatInputCommandInteraction, context);
+  const payload = reply.mock.calls[0]![0] as { embeds: { title: string; fields: { name: string; value: string }[] }[] };
+  return Object.fromEntries(payload.embeds[0]!.fields.map((field) => [field.name, field.value]));
+}
+
+describe('/stats', () => {
+  it('names the mode and the median answer time in German for German users', async () => {
+    const fields = await stats('de', { configMode: 'hybrid', denseProblem: 'kein Modell', modelId: null });
+    expect(fields.Suchmodus).toBe('Wortsuche');
+    expect(fields['Antwortzeit (Median)']).toBe('42 ms');
+    expect(fields.Modell).toBe('keins (Wortsuche)');
+    expect(Object.keys(fields)).not.toContain('Median Antwortzeit');
+  });
+
+  it('keeps the configured mode names in English', async () => {
+    expect((await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: 'Xenova/multilingual-e5-small' }))['Search mode']).toBe('hybrid');
+    expect((await stats('en', { configMode: 'hybrid', denseProblem: 'no model', modelId: null }))['Search mode']).toBe('lexical');
+    expect((await stats('de', { configMode: 'dense', denseProblem: null, modelId: 'm' })).Suchmodus).toBe('Bedeutungssuche');
+  });
+
+  it('shows a model id from the manifest as text: no Markdown, no link', async () => {
+    const modelId = '**x** [klick](https://evil.example/a_(b)) https://evil.example';
+    const fields = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId });
+    expect(renderedLinks(fields.Model!)).toEqual([]);
+    expect(unescaped(fields.Model!)).toBe(modelId);
+  });
+});
