@@ -4,7 +4,6 @@ import type { Embedder } from '../embedding/embedder.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
 import type { BuildProgress } from '../index/build-index.ts';
-import { prepareAnalyzer } from '../index/text-analysis.ts';
 import { runIndexer, type IndexSummary } from '../indexer/run-indexer.ts';
 import type { Logger } from '../logger.ts';
 import { openRetriever, retrieverFor, type OpenRetrieverOptions } from '../retrieval/open-retriever.ts';
@@ -40,7 +39,6 @@ export class SearchService {
 
   /** Loads the model (unless lexical) and the index; a missing index is reported, not thrown. */
   async start(): Promise<void> {
-    prepareAnalyzer();
     if (this.config.mode !== 'lexical' && this.injectedEmbedder) {
       this.embedder = this.injectedEmbedder;
     } else if (this.config.mode !== 'lexical') {

@@ -4,7 +4,7 @@ import { chunkArticle } from '../articles/chunk-article.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { IndexMode, Manifest } from './manifest.ts';
-import { ANALYZER_VERSION } from './text-analysis.ts';
+import { ANALYZER_VERSION } from './analyzer.ts';
 import type { IndexedArticle, SearchIndex } from './search-index.ts';
 import { DEFAULT_HNSW, VectorIndex, type HnswParameters } from './vector-index.ts';
 

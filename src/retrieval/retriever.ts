@@ -4,10 +4,12 @@ import type { Embedder } from '../embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import type { VectorHit } from '../index/vector-index.ts';
+import { withAnswerType } from './answer-type.ts';
 import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankings.ts';
-import { DEFAULT_RELEVANCE, denseZScores, lexicalRelevance, type RelevanceThresholds } from './relevance.ts';
+import { QueryPolicy } from './query-policy.ts';
+import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, type RelevanceThresholds } from './relevance.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
@@ -24,6 +26,12 @@ export interface SearchHit {
   readonly denseZ: number | null;
   /** Whether either side vouches for the passage as an answer. */
   readonly relevant: boolean;
+  /**
+   * Other relevant paragraphs of the same article among the hits that score nearly as well
+   * (at least ALSO_SHARE of this hit's score), in paragraph order: an answer may show them
+   * under the same citation, since the article answers in both places.
+   */
+  readonly alsoParagraphs: readonly number[];
 }
 
 export interface SearchResponse {
@@ -54,6 +62,9 @@ export interface RetrieverOptions {
   readonly relevance?: RelevanceThresholds;
 }
 
+/** How close another paragraph of the same article must score to be named in a hit's `alsoParagraphs` (a display choice, not tuned). */
+export const ALSO_SHARE = 0.8;
+
 /** How deep each side is searched before fusion: deeper than k, so that fusion has material. */
 const CANDIDATE_DEPTH = 50;
 
@@ -63,6 +74,8 @@ const CANDIDATE_DEPTH = 50;
  * lexically and says why.
  */
 export class Retriever {
+  private readonly policy: QueryPolicy;
+
   constructor(
     readonly index: SearchIndex,
     private readonly embedder: Embedder | null,
@@ -76,6 +89,7 @@ export class Retriever {
           `Rebuild the index with \`npm run index -- --rebuild\`, or set the model back to ${model.id}.`,
       );
     }
+    this.policy = new QueryPolicy(index.lexical.analyzer);
   }
 
   /** The modes this retriever can serve, and why not the others. */
@@ -102,7 +116,9 @@ export class Retriever {
     const notice = mode !== requested ? `Answering in lexical mode: ${denseProblem}.` : null;
     const depth = Math.max(CANDIDATE_DEPTH, k * 5);
 
-    const lexical = mode === 'dense' ? [] : withArticleContext(this.index.lexical.search(question, depth), (label) => this.index.passages[label]!);
+    const lexicalIndex = this.index.lexical;
+    const passageOf = (label: number): Passage => this.index.passages[label]!;
+    const lexical = mode === 'dense' ? [] : withAnswerType(withArticleContext(lexicalIndex.search(question, depth, this.policy.termWeight), passageOf), question, passageOf);
     let dense: VectorHit[] = [];
     if (mode !== 'lexical') {
       const vector = await this.embedder!.embedQuery(question, options.signal);
@@ -116,10 +132,10 @@ export class Retriever {
     const thresholds = this.options.relevance ?? DEFAULT_RELEVANCE;
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
     const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
-    const lexicalScores = lexicalRelevance(lexical.map((hit) => hit.score), this.index.lexical.idfMass(question));
-    const lexicalByLabel = new Map(lexical.map((hit, i) => [hit.label, lexicalScores[i] ?? null]));
+    const relevance = new LexicalRelevance(mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight), lexicalIndex.size);
+    const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
 
-    const hits: SearchHit[] = [];
+    const hits: Omit<SearchHit, 'alsoParagraphs'>[] = [];
     const seenParagraphs = new Set<string>();
     for (const { label, score } of ranked) {
       const passage = this.index.passages[label];
@@ -131,10 +147,26 @@ export class Retriever {
       const lexicalScore = lexicalByLabel.get(label) ?? null;
       const denseZ = zByLabel.get(label) ?? null;
       const relevant = (lexicalScore !== null && lexicalScore >= thresholds.minLexicalScore) || (denseZ !== null && denseZ >= thresholds.minDenseZ);
-      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, options.excerptChars), lexicalScore, denseZ, relevant });
+      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseZ, relevant });
       if (hits.length === k) break;
     }
     const vectorsDamaged = mode !== requested && !this.index.vectors && Boolean(this.index.vectorsProblem);
-    return { hits, declined: !hits.some((hit) => hit.relevant), mode, notice, ...(vectorsDamaged ? { vectorsDamaged } : {}), tookMs: performance.now() - started };
+    return {
+      hits: hits.map((hit) => ({ ...hit, alsoParagraphs: closeParagraphs(hit, hits) })),
+      declined: !hits.some((hit) => hit.relevant),
+      mode,
+      notice,
+      ...(vectorsDamaged ? { vectorsDamaged } : {}),
+      tookMs: performance.now() - started,
+    };
   }
+}
+
+/** The paragraphs of `hit`'s article, other than its own, that are relevant hits scoring at least ALSO_SHARE of its score, in paragraph order. */
+function closeParagraphs(hit: Omit<SearchHit, 'alsoParagraphs'>, hits: readonly Omit<SearchHit, 'alsoParagraphs'>[]): number[] {
+  if (!hit.relevant) return [];
+  return hits
+    .filter((other) => other !== hit && other.relevant && other.passage.articleId === hit.passage.articleId && other.score >= ALSO_SHARE * hit.score)
+    .map((other) => other.passage.paragraph)
+    .sort((a, b) => a - b);
 }

@@ -43,6 +43,7 @@ function hit(rank: number, overrides: Partial<Passage> = {}, excerpt?: Excerpt):
     lexicalScore: 2,
     denseZ: null,
     relevant: true,
+    alsoParagraphs: [],
   };
 }
 

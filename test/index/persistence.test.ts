@@ -12,7 +12,7 @@ import { buildIndex } from '../../src/index/build-index.ts';
 import { hasIndex, loadIndex, saveIndex } from '../../src/index/index-store.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, PASSAGES_FILE, VECTORS_FILE } from '../../src/index/manifest.ts';
 import type { SearchIndex } from '../../src/index/search-index.ts';
-import { ANALYZER_VERSION } from '../../src/index/text-analysis.ts';
+import { ANALYZER_VERSION } from '../../src/index/analyzer.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { Retriever, type SearchMode } from '../../src/retrieval/retriever.ts';
 import {
