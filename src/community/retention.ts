@@ -30,10 +30,10 @@ export class Retention {
     return createdAt + this.answerDays * DAY_MS;
   }
 
-  /** What to remove at `now`. */
+  /** What to remove at `now`: everything that {@link expiresAt} says has expired by then (bounds are exclusive, hence the + 1). */
   purgeRequest(now: number): PurgeRequest {
     // With 0 every text goes, whenever it was written (a database kept with another setting before).
-    const questionTextBefore = this.keepsQuestionText ? now - this.logDays * DAY_MS : Number.MAX_SAFE_INTEGER;
-    return { questionTextBefore, answersBefore: now - this.answerDays * DAY_MS };
+    const questionTextBefore = this.keepsQuestionText ? now - this.logDays * DAY_MS + 1 : Number.MAX_SAFE_INTEGER;
+    return { questionTextBefore, answersBefore: now - this.answerDays * DAY_MS + 1 };
   }
 }
