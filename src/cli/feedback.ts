@@ -26,7 +26,7 @@ runCli(async (run) => {
   if (values.guild !== undefined && !/^\d{17,20}$/.test(values.guild)) throw new UsageError(`--guild must be a Discord server id (17–20 digits), not "${printable(values.guild)}".`);
   const since = values.days === undefined ? 0 : Date.now() - parsePositiveInt(values.days, 'days', 1) * DAY_MS;
   const config = loadCliConfig();
-  const { store } = await openCommunityForCli(config, values.data, run);
+  const { store, close } = await openCommunityForCli(config, values.data, run);
   try {
     const rows = await exportFeedback(store, { since, guildId: values.guild });
     // Written beside the target and renamed over it: a reader never sees half a file.
@@ -47,6 +47,6 @@ runCli(async (run) => {
       );
     }
   } finally {
-    await store.close();
+    await close();
   }
 });

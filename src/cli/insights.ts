@@ -1,5 +1,6 @@
 import { computeInsights, DEFAULT_WINDOWS, insightsJson, type Insights, type InsightsWindow } from '../community/insights.ts';
 import { parseCliArgs, printable, runCli, UsageError } from '../command-line.ts';
+import type { CitationRecord } from '../storage/community-store.ts';
 import { loadCliConfig, parsePositiveInt } from './cli-support.ts';
 import { openCommunityForCli } from './open-community.ts';
 
@@ -24,12 +25,12 @@ runCli(async (run) => {
   const days = values.days === undefined ? DEFAULT_WINDOWS : [parsePositiveInt(values.days, 'days', 7)];
   if (values.guild !== undefined && !/^\d{17,20}$/.test(values.guild)) throw new UsageError(`--guild must be a Discord server id (17–20 digits), not "${printable(values.guild)}".`);
   const config = loadCliConfig();
-  const { store } = await openCommunityForCli(config, values.data, run);
+  const { store, close } = await openCommunityForCli(config, values.data, run);
   try {
     const insights = await computeInsights(store, { days, guildId: values.guild, now: Date.now(), logDays: config.logDays });
     process.stdout.write(values.json ? `${JSON.stringify(insightsJson(insights))}\n` : formatInsights(insights));
   } finally {
-    await store.close();
+    await close();
   }
 });
 
@@ -67,8 +68,19 @@ function formatWindow(window: InsightsWindow, textKeptDays: number): string[] {
   if (window.recentUnhelpful.length === 0) lines.push('    none');
   for (const answer of window.recentUnhelpful) {
     const question = answer.question === null ? '(question not kept)' : quoted(answer.question);
-    const cited = answer.declined ? 'declined' : answer.cited.map((c) => `${printable(c.title)} (${printable(c.articleId)}) ¶${c.paragraph}`).join('; ') || 'nothing';
+    const cited = answer.declined ? 'declined' : citedArticles(answer.cited) || 'nothing';
     lines.push(`    ${date(answer.createdAt)}  ${question} — ${answer.down} 👎, ${answer.up} 👍 → ${cited}`);
   }
   return lines;
+}
+
+/** Citations by article, in the answer's order: "Title (id) ¶1, ¶3; Other (id2) ¶2". */
+function citedArticles(citations: readonly CitationRecord[]): string {
+  const articles = new Map<string, { title: string; paragraphs: number[] }>();
+  for (const citation of citations) {
+    const article = articles.get(citation.articleId) ?? { title: citation.title, paragraphs: [] };
+    article.paragraphs.push(citation.paragraph);
+    articles.set(citation.articleId, article);
+  }
+  return [...articles].map(([id, { title, paragraphs }]) => `${printable(title)} (${printable(id)}) ${paragraphs.map((p) => `¶${p}`).join(', ')}`).join('; ');
 }

@@ -1,5 +1,5 @@
 import { DAY_MS, dayOf, type CitedArticle, type CommunityStore, type UnhelpfulAnswer } from '../storage/community-store.ts';
-import { groupSimilarQuestions, type QuestionGroup, type Tokenizer } from './similar-questions.ts';
+import { createSimpleTerms, groupSimilarQuestions, type QuestionGroup, type Tokenizer } from './similar-questions.ts';
 
 /**
  * What moderators learn from the question log (/insights, `npm run insights`): for each window,
@@ -59,6 +59,8 @@ export const DEFAULT_WINDOWS = [7, 30] as const;
 /** Computes the insights of each window from the store. */
 export async function computeInsights(store: CommunityStore, options: InsightsOptions): Promise<Insights> {
   const windows: InsightsWindow[] = [];
+  // One tokenizer for every window: the longer window asks the shorter one's questions again.
+  const tokenize = options.tokenize ?? createSimpleTerms();
   for (const days of options.days ?? DEFAULT_WINDOWS) {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`a window is a whole number of days ≥ 1, not ${days}`);
     const since = (dayOf(options.now) - days + 1) * DAY_MS;
@@ -75,10 +77,7 @@ export async function computeInsights(store: CommunityStore, options: InsightsOp
       votes,
       helpful: counts.helpful,
       helpfulRate: votes === 0 ? null : counts.helpful / votes,
-      coverageGaps: groupSimilarQuestions(declinedQuestions, {
-        ...(options.tokenize ? { tokenize: options.tokenize } : {}),
-        ...(options.similarity ? { threshold: options.similarity } : {}),
-      }).slice(0, options.gaps ?? 10),
+      coverageGaps: groupSimilarQuestions(declinedQuestions, { tokenize, ...(options.similarity ? { threshold: options.similarity } : {}) }).slice(0, options.gaps ?? 10),
       declinedGrouped: declinedQuestions.length,
       mostCited: await store.mostCitedArticles(query, options.articles ?? 10),
       recentUnhelpful: await store.recentUnhelpful(query, options.unhelpful ?? 5),

@@ -1,12 +1,13 @@
 import { stopwords as germanStopwords } from '@orama/stopwords/german';
 import { stopwords as englishStopwords } from '@orama/stopwords/english';
+import snowball from 'snowball-stemmers';
 
 /**
  * Groups questions by similar wording, for the coverage gaps of /insights: what members asked
  * that the articles could not answer, counted once per topic rather than once per phrasing.
  *
  * Method. Each question becomes a set of terms (a tokenizer passed in; by default
- * {@link simpleTerms}). Two questions are similar when the Jaccard index of their term sets,
+ * {@link createSimpleTerms}). Two questions are similar when the Jaccard index of their term sets,
  * |A ∩ B| / |A ∪ B|, reaches the threshold (default 0.5: "wahl wien ergebnis" and "wer gewann
  * die wahl in wien" share 2 of 4 terms). Groups are formed by star clustering (Aslam, Pelekhov
  * and Rus, 2004): the question with the most similar questions (weighted by how often each was
@@ -28,25 +29,41 @@ const QUESTION_WORDS = ['wer', 'wen', 'wem', 'wessen', 'wann', 'warum', 'wieso',
 const STOPWORDS = new Set([...germanStopwords, ...englishStopwords, ...QUESTION_WORDS].map(fold));
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Lower case, German umlauts and ß written out (as members type them without the keys), other accents dropped. */
+/**
+ * Lower case without accents; umlauts, their typed spellings and ß folded alike ("müssen" and
+ * "muessen" both become "mussen"). The spellings collide now and then ("Steuer" → "steur"), which
+ * costs nothing here: both sides of a comparison are folded the same way.
+ */
 function fold(text: string): string {
   return text
     .toLowerCase()
-    .replace(/ä/g, 'ae')
-    .replace(/ö/g, 'oe')
-    .replace(/ü/g, 'ue')
     .replace(/ß/g, 'ss')
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '');
+    .replace(/\p{M}/gu, '')
+    .replace(/([aou])e/g, '$1');
 }
 
+/** Distinct words whose stems a default tokenizer remembers (Snowball's JavaScript stemmer takes about 30 µs a word). */
+const STEM_CACHE_LIMIT = 100_000;
+
 /**
- * The default tokenizer: words folded to lower case with umlauts written out ("müssen" and the
- * typed "muessen" meet), Snowball's German and English function words and question words
- * dropped, one-letter words dropped. No stemming: the bot can pass the lexical analyzer instead.
+ * The default tokenizer: words folded (see {@link fold}), Snowball's German and English function
+ * words, question words and one-letter words dropped, the rest reduced by Snowball's German
+ * stemmer ("Gaspreisen" and "Gaspreise" meet). Each tokenizer remembers its stems: make one per
+ * batch of questions. The bot may pass the lexical analyzer instead.
  */
-export function simpleTerms(text: string): string[] {
-  return (fold(text).match(WORD) ?? []).filter((word) => word.length > 1 && !STOPWORDS.has(word));
+export function createSimpleTerms(): Tokenizer {
+  const stemmer = snowball.newStemmer('german');
+  const stems = new Map<string, string>();
+  const stem = (word: string): string => {
+    let stemmed = stems.get(word);
+    if (stemmed === undefined) {
+      stemmed = stemmer.stem(word);
+      if (stems.size < STEM_CACHE_LIMIT) stems.set(word, stemmed);
+    }
+    return stemmed;
+  };
+  return (text) => (fold(text).match(WORD) ?? []).filter((word) => word.length > 1 && !STOPWORDS.has(word)).map(stem);
 }
 
 export interface QuestionToGroup {
@@ -87,7 +104,7 @@ interface Node {
 
 /** Groups questions by similar wording, largest group first. */
 export function groupSimilarQuestions(questions: readonly QuestionToGroup[], options: GroupingOptions = {}): QuestionGroup[] {
-  const tokenize = options.tokenize ?? simpleTerms;
+  const tokenize = options.tokenize ?? createSimpleTerms();
   const threshold = options.threshold ?? DEFAULT_SIMILARITY;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], not ${threshold}`);
   const nodes = distinctTermSets(questions, tokenize);

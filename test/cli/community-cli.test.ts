@@ -36,7 +36,9 @@ beforeAll(async () => {
   const retriever = new Retriever(index, null);
   const paragraphs = indexParagraphs(index);
   const store = await openCommunityStore({ dataDir, create: true });
-  const log = new CommunityLog({ store, logDays: 30, paragraphs: () => paragraphs });
+  // A millisecond between events, from a minute ago: their order is never a tie.
+  let now = Date.now() - 60_000;
+  const log = new CommunityLog({ store, logDays: 30, paragraphs: () => paragraphs, now: () => now++ });
   const vote = (answerId: string, memberId: string, v: 'up' | 'down') => log.recordVote({ answerId, guildId: GUILD, memberId, vote: v });
 
   const koalition = await askAndRecord(log, retriever, KOALITION_QUESTION);
@@ -84,7 +86,7 @@ describe('npm run insights', () => {
     expect(stdout).toContain('  helpful         75.0% (3 of 4 votes)\n');
     expect(stdout).toContain('  coverage gaps (declined questions by similar wording; 3 grouped):\n       2×  "vogelspinne beine wie viele"\n           also: "Wie viele Beine hat eine Vogelspinne?"\n');
     expect(stdout).toMatch(/ {8}3 {2}Putin bekräftigt Widerstand .* \(000_844079290e2bd696\)\n/);
-    expect(stdout).toMatch(/ {4}\d{4}-\d\d-\d\d {2}"Was sagte Putin in Wladiwostok über NATO-Truppen\?" — 1 👎, 0 👍 → Putin bekräftigt .* ¶1; Putin bekräftigt .* ¶3\n/);
+    expect(stdout).toMatch(/ {4}\d{4}-\d\d-\d\d {2}"Was sagte Putin in Wladiwostok über NATO-Truppen\?" — 1 👎, 0 👍 → Putin bekräftigt [^;]* \(000_844079290e2bd696\) ¶1, ¶3\n/);
     expect(stdout).not.toContain('Last 7 days');
     process.stdout.write(`sample insights output:\n${stdout}`);
   });
