@@ -69,7 +69,9 @@ function unusable(file: string, error: unknown): QuelleError {
   const fix =
     code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
       ? 'It is not a Quelle database or it is damaged: move it away (Quelle then starts a new one; the history in it is lost) or restore a backup.'
-      : 'Check that QUELLE_DATA_DIR is a folder on a writable disk that the user running Quelle can write to.';
+      : code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+        ? `Another process kept it locked for more than ${BUSY_TIMEOUT_MS / 1000} s: try again, and check that no other program holds it open.`
+        : 'Check that QUELLE_DATA_DIR is a folder on a writable disk that the user running Quelle can write to.';
   return new QuelleError(ErrorCode.DatabaseUnusable, `Cannot use the database ${file} (${detail}). ${fix}`, { cause: error });
 }
 
@@ -311,145 +313,160 @@ export class SqliteCommunityStore implements CommunityStore {
     }));
   }
 
-  async recordAnswer(answer: AnswerRecord): Promise<void> {
-    this.recordAnswerTx(answer);
+  recordAnswer(answer: AnswerRecord): Promise<void> {
+    return this.guard(() => this.recordAnswerTx(answer));
   }
 
-  async findAnswer(id: string): Promise<StoredAnswer | null> {
-    const row = this.statements.selectAnswer.get({ id }) as AnswerRow | undefined;
-    if (!row) return null;
-    const citations = (this.statements.selectCitations.all({ id }) as CitationRow[]).map(toCitation);
-    return {
-      id: row.id,
-      createdAt: row.created_at,
-      guildId: row.guild_id,
-      channelId: row.channel_id,
-      surface: row.surface,
-      language: row.language,
-      mode: row.mode,
-      declined: row.declined === 1,
-      latencyMs: row.latency_ms,
-      question: row.question,
-      shown: row.shown,
-      citations,
-    };
+  findAnswer(id: string): Promise<StoredAnswer | null> {
+    return this.guard(() => {
+      const row = this.statements.selectAnswer.get({ id }) as AnswerRow | undefined;
+      if (!row) return null;
+      const citations = (this.statements.selectCitations.all({ id }) as CitationRow[]).map(toCitation);
+      return {
+        id: row.id,
+        createdAt: row.created_at,
+        guildId: row.guild_id,
+        channelId: row.channel_id,
+        surface: row.surface,
+        language: row.language,
+        mode: row.mode,
+        declined: row.declined === 1,
+        latencyMs: row.latency_ms,
+        question: row.question,
+        shown: row.shown,
+        citations,
+      };
+    });
   }
 
-  async setVote(vote: VoteRecord): Promise<VoteOutcome | null> {
-    return this.setVoteTx(vote);
+  setVote(vote: VoteRecord): Promise<VoteOutcome | null> {
+    return this.guard(() => this.setVoteTx(vote));
   }
 
-  async activityCounts(query: WindowQuery): Promise<ActivityCounts> {
-    const row = this.statements.activity.get({ sinceDay: dayOf(query.since), guild: query.guildId ?? null }) as {
-      questions: number;
-      declined: number;
-      helpful: number;
-      unhelpful: number;
-      latency: number;
-    };
-    return { questions: row.questions, declined: row.declined, helpful: row.helpful, unhelpful: row.unhelpful, latencyMsTotal: row.latency };
+  activityCounts(query: WindowQuery): Promise<ActivityCounts> {
+    return this.guard(() => {
+      const row = this.statements.activity.get({ sinceDay: dayOf(query.since), guild: query.guildId ?? null }) as {
+        questions: number;
+        declined: number;
+        helpful: number;
+        unhelpful: number;
+        latency: number;
+      };
+      return { questions: row.questions, declined: row.declined, helpful: row.helpful, unhelpful: row.unhelpful, latencyMsTotal: row.latency };
+    });
   }
 
-  async recentLatencies(limit: number, guildId?: string): Promise<number[]> {
-    return (this.statements.recentLatencies.all({ limit, guild: guildId ?? null }) as { latency_ms: number }[]).map((row) => row.latency_ms);
+  recentLatencies(limit: number, guildId?: string): Promise<number[]> {
+    return this.guard(() => (this.statements.recentLatencies.all({ limit, guild: guildId ?? null }) as { latency_ms: number }[]).map((row) => row.latency_ms));
   }
 
-  async declinedQuestions(query: WindowQuery, limit: number): Promise<DeclinedQuestion[]> {
-    return (this.statements.declinedQuestions.all({ ...windowParams(query), limit }) as { question: string; created_at: number }[]).map((row) => ({
-      question: row.question,
-      createdAt: row.created_at,
-    }));
+  declinedQuestions(query: WindowQuery, limit: number): Promise<DeclinedQuestion[]> {
+    return this.guard(() => {
+      const rows = this.statements.declinedQuestions.all({ ...windowParams(query), limit }) as { question: string; created_at: number }[];
+      return rows.map((row) => ({ question: row.question, createdAt: row.created_at }));
+    });
   }
 
-  async mostCitedArticles(query: WindowQuery, limit: number): Promise<CitedArticle[]> {
-    return (this.statements.mostCited.all({ ...windowParams(query), limit }) as { article_id: string; title: string; answers: number }[]).map((row) => ({
-      articleId: row.article_id,
-      title: row.title,
-      answers: row.answers,
-    }));
+  mostCitedArticles(query: WindowQuery, limit: number): Promise<CitedArticle[]> {
+    return this.guard(() => {
+      const rows = this.statements.mostCited.all({ ...windowParams(query), limit }) as { article_id: string; title: string; answers: number }[];
+      return rows.map((row) => ({ articleId: row.article_id, title: row.title, answers: row.answers }));
+    });
   }
 
-  async recentUnhelpful(query: WindowQuery, limit: number): Promise<UnhelpfulAnswer[]> {
-    const rows = this.statements.recentUnhelpful.all({ ...windowParams(query), limit }) as {
-      id: string;
-      created_at: number;
-      question: string | null;
-      declined: number;
-      shown: number;
-      down: number;
-      up: number;
-      last_voted_at: number;
-    }[];
-    return rows.map((row) => ({
-      answerId: row.id,
-      createdAt: row.created_at,
-      question: row.question,
-      declined: row.declined === 1,
-      down: row.down,
-      up: row.up,
-      lastVotedAt: row.last_voted_at,
-      cited: (this.statements.selectShownCitations.all({ id: row.id, shown: row.shown }) as CitationRow[]).map(toCitation),
-    }));
+  recentUnhelpful(query: WindowQuery, limit: number): Promise<UnhelpfulAnswer[]> {
+    return this.guard(() => {
+      const rows = this.statements.recentUnhelpful.all({ ...windowParams(query), limit }) as {
+        id: string;
+        created_at: number;
+        question: string | null;
+        declined: number;
+        shown: number;
+        down: number;
+        up: number;
+        last_voted_at: number;
+      }[];
+      return rows.map((row) => ({
+        answerId: row.id,
+        createdAt: row.created_at,
+        question: row.question,
+        declined: row.declined === 1,
+        down: row.down,
+        up: row.up,
+        lastVotedAt: row.last_voted_at,
+        cited: (this.statements.selectShownCitations.all({ id: row.id, shown: row.shown }) as CitationRow[]).map(toCitation),
+      }));
+    });
   }
 
-  async helpfulAnswers(query: WindowQuery): Promise<HelpfulAnswer[]> {
-    const rows = this.statements.helpfulAnswers.all(windowParams(query)) as (CitationRow & {
-      id: string;
-      question: string;
-      language: HelpfulAnswer['language'];
-      created_at: number;
-      up: number;
-      down: number;
-    })[];
-    return rows.map((row) => ({ answerId: row.id, question: row.question, language: row.language, createdAt: row.created_at, up: row.up, down: row.down, first: toCitation(row) }));
+  helpfulAnswers(query: WindowQuery): Promise<HelpfulAnswer[]> {
+    return this.guard(() => {
+      const rows = this.statements.helpfulAnswers.all(windowParams(query)) as (CitationRow & {
+        id: string;
+        question: string;
+        language: HelpfulAnswer['language'];
+        created_at: number;
+        up: number;
+        down: number;
+      })[];
+      return rows.map((row) => ({ answerId: row.id, question: row.question, language: row.language, createdAt: row.created_at, up: row.up, down: row.down, first: toCitation(row) }));
+    });
   }
 
-  async declinedWithoutHelpful(query: WindowQuery): Promise<DeclinedUnvoted[]> {
-    const rows = this.statements.declinedWithoutHelpful.all(windowParams(query)) as { id: string; question: string; language: DeclinedUnvoted['language']; created_at: number }[];
-    return rows.map((row) => ({ answerId: row.id, question: row.question, language: row.language, createdAt: row.created_at }));
+  declinedWithoutHelpful(query: WindowQuery): Promise<DeclinedUnvoted[]> {
+    return this.guard(() => {
+      const rows = this.statements.declinedWithoutHelpful.all(windowParams(query)) as { id: string; question: string; language: DeclinedUnvoted['language']; created_at: number }[];
+      return rows.map((row) => ({ answerId: row.id, question: row.question, language: row.language, createdAt: row.created_at }));
+    });
   }
 
-  async recordReindex(run: ReindexRun): Promise<void> {
-    this.statements.insertReindex.run(run);
+  recordReindex(run: ReindexRun): Promise<void> {
+    return this.guard(() => void this.statements.insertReindex.run(run));
   }
 
-  async lastReindex(): Promise<ReindexRun | null> {
-    const row = this.statements.lastReindex.get() as ReindexRow | undefined;
-    if (!row) return null;
-    return {
-      id: row.id,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      outcome: row.outcome,
-      trigger: row.trigger_name,
-      actorId: row.actor_id,
-      mode: row.mode,
-      model: row.model,
-      articles: row.articles,
-      passages: row.passages,
-      added: row.added,
-      changed: row.changed,
-      removed: row.removed,
-      skipped: row.skipped,
-      error: row.error,
-    };
+  lastReindex(): Promise<ReindexRun | null> {
+    return this.guard(() => {
+      const row = this.statements.lastReindex.get() as ReindexRow | undefined;
+      if (!row) return null;
+      return {
+        id: row.id,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        outcome: row.outcome,
+        trigger: row.trigger_name,
+        actorId: row.actor_id,
+        mode: row.mode,
+        model: row.model,
+        articles: row.articles,
+        passages: row.passages,
+        added: row.added,
+        changed: row.changed,
+        removed: row.removed,
+        skipped: row.skipped,
+        error: row.error,
+      };
+    });
   }
 
-  async recordArticleChange(change: ArticleChangeRecord): Promise<void> {
-    this.statements.insertArticleChange.run({ ...change, detail: change.detail === null ? null : JSON.stringify(change.detail) });
+  recordArticleChange(change: ArticleChangeRecord): Promise<void> {
+    return this.guard(() => {
+      this.statements.insertArticleChange.run({ ...change, detail: change.detail === null ? null : JSON.stringify(change.detail) });
+    });
   }
 
-  async articleChanges(limit: number, articleId?: string): Promise<ArticleChangeRecord[]> {
-    const rows = (articleId === undefined ? this.statements.articleChanges.all({ limit }) : this.statements.articleChangesOf.all({ limit, articleId })) as ArticleChangeRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      action: row.action,
-      articleId: row.article_id,
-      actorId: row.actor_id,
-      actorName: row.actor_name,
-      detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
-    }));
+  articleChanges(limit: number, articleId?: string): Promise<ArticleChangeRecord[]> {
+    return this.guard(() => {
+      const rows = (articleId === undefined ? this.statements.articleChanges.all({ limit }) : this.statements.articleChangesOf.all({ limit, articleId })) as ArticleChangeRow[];
+      return rows.map((row) => ({
+        id: row.id,
+        at: row.at,
+        action: row.action,
+        articleId: row.article_id,
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+      }));
+    });
   }
 
   /**
@@ -459,10 +476,25 @@ export class SqliteCommunityStore implements CommunityStore {
    * images. `checkpointed` is false when another connection's read kept the log from being
    * truncated: the next purge tries again.
    */
-  async purge(request: PurgeRequest): Promise<PurgeResult & { readonly checkpointed: boolean }> {
-    const removed = this.purgeTx(request);
-    if (removed.questionTextsRemoved === 0 && removed.answersRemoved === 0) return { ...removed, checkpointed: true };
-    return { ...removed, checkpointed: this.checkpoint() };
+  purge(request: PurgeRequest): Promise<PurgeResult & { readonly checkpointed: boolean }> {
+    return this.guard(() => {
+      const removed = this.purgeTx(request);
+      if (removed.questionTextsRemoved === 0 && removed.answersRemoved === 0) return { ...removed, checkpointed: true };
+      return { ...removed, checkpointed: this.checkpoint() };
+    });
+  }
+
+  /**
+   * Runs a statement's work and settles the Promise with it; an SQLite failure (a damaged page, a
+   * read-only file, a lock held too long by another process) becomes an error that names the
+   * file and the fix, not a stack trace.
+   */
+  private guard<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Database.SqliteError ? unusable(this.location, error) : error);
+    }
   }
 
   /** Copies the write-ahead log into the database file and truncates it; false when a reader kept it from completing. */

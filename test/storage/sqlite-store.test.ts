@@ -108,6 +108,24 @@ describe('opening and migrations', () => {
     expect((error as Error).message).toMatch(new RegExp(`^Cannot use the database ${file} \\(SQLITE_NOTADB: .*\\)\\. It is not a Quelle database or it is damaged: move it away`));
   });
 
+  it('an SQLite failure while working is an error that names the file and the fix, not a stack', async () => {
+    const file = path.join(await tempDir(), 'quelle.db');
+    const store = openSqliteStore({ file });
+    await store.recordAnswer(answer('a1', { createdAt: T0 - 100 * DAY_MS }));
+    // A trigger stands in for a file SQLite cannot write (as root, file modes do not stop it).
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER refuse BEFORE DELETE ON answers BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END");
+    db.close();
+    const error = await store.purge({ questionTextBefore: T0, answersBefore: T0 }).catch((caught: unknown) => caught);
+    expect(isQuelleError(error, ErrorCode.DatabaseUnusable)).toBe(true);
+    expect((error as Error).message).toBe(
+      `Cannot use the database ${file} (SQLITE_CONSTRAINT_TRIGGER: attempt to write a readonly database). Check that QUELLE_DATA_DIR is a folder on a writable disk that the user running Quelle can write to.`,
+    );
+    // The purge's transaction was rolled back as a whole: the question text is still there.
+    expect((await store.findAnswer('a1'))?.question).toBe('Frage a1?');
+    await store.close();
+  });
+
   it('pendingMigrations refuses a list that is not numbered 1, 2, 3, …', () => {
     const m = (version: number): Migration => ({ version, description: '', statements: [] });
     expect(pendingMigrations(1, [m(1), m(2), m(3)]).map((x) => x.version)).toEqual([2, 3]);
