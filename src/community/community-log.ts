@@ -14,7 +14,7 @@ import type {
   StoredAnswer,
   Surface,
 } from '../storage/community-store.ts';
-import { answerIdTime, newAnswerId } from './answer-id.ts';
+import { timedIdTime, newTimedId } from './timed-id.ts';
 import { paragraphHash, type ParagraphSource, type ParagraphView } from './paragraphs.ts';
 import { Retention } from './retention.ts';
 
@@ -162,7 +162,7 @@ export class CommunityLog {
   /** Stores the answer (its question only when question text is kept) and returns its id, for the buttons' custom ids. */
   async recordAnswer(answered: AnsweredQuestion): Promise<string> {
     const createdAt = this.now();
-    const id = newAnswerId(createdAt, this.random);
+    const id = newTimedId(createdAt, this.random);
     const source = this.paragraphs();
     const relevant = answered.response.declined ? [] : answered.response.hits.filter((hit) => hit.relevant).slice(0, MAX_CITATIONS_KEPT);
     const citations = relevant.map((hit, index): CitationRecord => {
@@ -243,7 +243,7 @@ export class CommunityLog {
   }
 
   async recordReindex(run: ReindexToRecord): Promise<string> {
-    const id = newAnswerId(run.finishedAt, this.random);
+    const id = newTimedId(run.finishedAt, this.random);
     const summary = run.summary ?? null;
     await this.store.recordReindex({
       id,
@@ -270,7 +270,7 @@ export class CommunityLog {
     const { action, articleId, actorId = null, actorName = null, at, ...detail } = change;
     const when = at === undefined ? this.now() : typeof at === 'number' ? at : at.getTime();
     await this.store.recordArticleChange({
-      id: newAnswerId(when, this.random),
+      id: newTimedId(when, this.random),
       at: when,
       action,
       articleId,
@@ -291,7 +291,7 @@ export class CommunityLog {
 
   /** The answer behind a button, or why there is none. */
   private async answer(answerId: string, guildId: string | null): Promise<StoredAnswer | AnswerGone> {
-    const createdAt = answerIdTime(answerId);
+    const createdAt = timedIdTime(answerId);
     if (createdAt === null) return { status: 'unknown' };
     // Past its retention the answer is expired, whether or not the hourly purge has removed it yet.
     if (this.now() >= this.retention.expiresAt(createdAt)) return { status: 'expired' };

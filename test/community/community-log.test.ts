@@ -3,7 +3,7 @@
  * with a clock the test moves and a stand-in for the serving index's paragraphs.
  */
 import { describe, expect, it } from 'vitest';
-import { answerIdTime, newAnswerId } from '../../src/community/answer-id.ts';
+import { timedIdTime, newTimedId } from '../../src/community/timed-id.ts';
 import { CommunityLog, type AnsweredQuestion, type AnswerHit } from '../../src/community/community-log.ts';
 import { indexParagraphs, paragraphHash, type ParagraphSource, type ParagraphView } from '../../src/community/paragraphs.ts';
 import type { SearchIndex } from '../../src/index/search-index.ts';
@@ -50,12 +50,12 @@ function setup(logDays = 30, texts: Record<string, string> = {}) {
 
 describe('answer ids', () => {
   it('carry their creation time, are random beyond it, and fit a button custom id', () => {
-    const id = newAnswerId(T0);
+    const id = newTimedId(T0);
     expect(id).toMatch(/^[0-9a-z]{9}[A-Za-z0-9_-]{11}$/);
-    expect(answerIdTime(id)).toBe(T0);
-    expect(newAnswerId(T0)).not.toBe(id);
+    expect(timedIdTime(id)).toBe(T0);
+    expect(newTimedId(T0)).not.toBe(id);
     expect(`quelle:more:${id}:2`.length).toBeLessThanOrEqual(100);
-    for (const bad of ['', 'short', `${id}x`, `${id.slice(0, 19)}:`, 'ZZZZZZZZZ12345678901']) expect(answerIdTime(bad), bad).toBeNull();
+    for (const bad of ['', 'short', `${id}x`, `${id.slice(0, 19)}:`, 'ZZZZZZZZZ12345678901']) expect(timedIdTime(bad), bad).toBeNull();
   });
 });
 
@@ -63,7 +63,7 @@ describe('recordAnswer', () => {
   it('keeps the relevant hits in rank order as citations, with the paragraph hash, and returns the id', async () => {
     const { log, store } = setup(30, { 'a#1': 'Erster Absatz.', 'a#2': 'Zweiter Absatz.' });
     const id = await log.recordAnswer(answered());
-    expect(answerIdTime(id)).toBe(T0);
+    expect(timedIdTime(id)).toBe(T0);
     const stored = await store.findAnswer(id);
     expect(stored).toMatchObject({ question: 'Wo traf sich die Koalition der Willigen?', shown: 2, declined: false, surface: 'slash', mode: 'lexical', latencyMs: 9 });
     expect(stored!.citations.map((c) => [c.rank, c.articleId, c.paragraph, c.paragraphHash])).toEqual([
@@ -102,7 +102,7 @@ describe('recordVote', () => {
     expect(await log.recordVote({ answerId, guildId: null, memberId: MEMBER, vote: 'up' })).toEqual({ status: 'unknown' });
     expect(await log.recordVote({ answerId: 'not-an-id', guildId: GUILD, memberId: MEMBER, vote: 'up' })).toEqual({ status: 'unknown' });
     // A well-formed id of the last days that this database never saw (a restored or replaced file).
-    expect(await log.moreResults({ answerId: newAnswerId(T0 - DAY_MS), guildId: GUILD })).toEqual({ status: 'unknown' });
+    expect(await log.moreResults({ answerId: newTimedId(T0 - DAY_MS), guildId: GUILD })).toEqual({ status: 'unknown' });
 
     clock.now = T0 + 7 * DAY_MS - 1;
     expect(await log.recordVote({ answerId, guildId: GUILD, memberId: MEMBER, vote: 'up' })).toMatchObject({ status: 'recorded' });
