@@ -11,6 +11,7 @@ import { DAY_MS, type PurgeRequest } from '../storage/community-store.ts';
  */
 export const BUTTON_DAYS_WITHOUT_LOG = 1;
 
+/** The retention policy of one QUELLE_LOG_DAYS setting: what is kept, and what to remove when. */
 export class Retention {
   constructor(readonly logDays: number) {
     if (!Number.isInteger(logDays) || logDays < 0) throw new RangeError(`logDays must be a whole number ≥ 0, not ${logDays}`);

@@ -183,6 +183,7 @@ export interface PurgeResult {
   readonly answersRemoved: number;
 }
 
+/** The storage interface of the community loop (see the module comment); SQLite today, PostgreSQL with issue #15. */
 export interface CommunityStore {
   /** Where the data lives, for messages (a file path, or a database name). */
   readonly location: string;

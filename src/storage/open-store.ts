@@ -7,6 +7,7 @@ import { openSqliteStore, type SqliteCommunityStore } from './sqlite-store.ts';
 /** The database's file name inside QUELLE_DATA_DIR (with `-wal` and `-shm` beside it while open). */
 export const DATABASE_FILE = 'quelle.db';
 
+/** The database file of a data folder. */
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
 }

@@ -42,6 +42,7 @@ export interface EvaluationOptions {
   readonly modelProblem?: string | null;
 }
 
+/** The signals calibration reads from one response: the best lexical relevance and dense z-score among its hits. */
 export function signalsOf(response: SearchResponse): QuestionSignals {
   return {
     lexicalScore: Math.max(0, ...response.hits.map((hit) => hit.lexicalScore ?? 0)),
@@ -115,6 +116,7 @@ export function evaluationFailures(run: EvaluationRun): AnswerableResult[] {
   return run.answerable.filter((result) => result.goldRank !== 1 || result.signals.declined);
 }
 
+/** The share of questions declined, 0 for none. */
 export function declinedShare(signals: readonly QuestionSignals[]): number {
   return signals.length === 0 ? 0 : signals.filter((s) => s.declined).length / signals.length;
 }
