@@ -54,6 +54,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteCommunitySto
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma(`secure_delete = ${options.secureDelete === false ? 'OFF' : 'ON'}`);
+    // Large sorts and temporary tables stay in memory: no question text in temporary files either.
+    db.pragma('temp_store = MEMORY');
     applyMigrations(db, options.file, MIGRATIONS);
     return new SqliteCommunityStore(db, options.file);
   } catch (error) {
