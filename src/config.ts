@@ -25,6 +25,8 @@ const coreSchema = z.object({
   QUELLE_RRF_K: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
   QUELLE_RRF_DENSE_WEIGHT: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(100).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  QUELLE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('data')),
+  QUELLE_LOG_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be a whole number of days (0 keeps no question text)').min(0).max(3650).default(30)),
 });
 
 const botSchema = coreSchema.extend({
@@ -50,6 +52,10 @@ export interface CoreConfig {
   /** How hybrid search fuses its two rankings; see src/retrieval/fuse-rankings.ts. */
   readonly fusion: FusionSettings;
   readonly logLevel: string;
+  /** Folder of the community database (questions, votes, history); see src/storage/. */
+  readonly dataDir: string;
+  /** Days question text and answer details are kept; 0 keeps no question text. See src/community/retention.ts. */
+  readonly logDays: number;
 }
 
 export interface BotConfig extends CoreConfig {
@@ -94,6 +100,8 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
       denseWeight: env.QUELLE_RRF_DENSE_WEIGHT ?? DEFAULT_FUSION.denseWeight,
     },
     logLevel: env.LOG_LEVEL,
+    dataDir: env.QUELLE_DATA_DIR,
+    logDays: env.QUELLE_LOG_DAYS,
   };
 }
 

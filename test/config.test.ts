@@ -37,6 +37,8 @@ describe('loadCoreConfig', () => {
       relevance: DEFAULT_RELEVANCE,
       fusion: DEFAULT_FUSION,
       logLevel: 'info',
+      dataDir: 'data',
+      logDays: 30,
     });
   });
 
@@ -52,6 +54,8 @@ describe('loadCoreConfig', () => {
       QUELLE_RRF_K: '',
       QUELLE_RRF_DENSE_WEIGHT: ' ',
       LOG_LEVEL: '',
+      QUELLE_DATA_DIR: ' ',
+      QUELLE_LOG_DAYS: '',
     };
     expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
   });
@@ -70,6 +74,16 @@ describe('loadCoreConfig', () => {
     expect(config).toMatchObject({ seedsDir: 'artikel', indexDir: 'index', mode: 'lexical', logLevel: 'debug', fusion: { k: 5, denseWeight: 0.25 } });
     expect(config.model.dtype).toBe('fp32');
     expect(config.model.cacheDir).toBe(path.resolve('cache'));
+  });
+
+  it('reads the data folder and the retention in days, where 0 (keep no question text) is allowed', () => {
+    expect(loadCoreConfig({ QUELLE_DATA_DIR: '/var/lib/quelle', QUELLE_LOG_DAYS: '7' })).toMatchObject({ dataDir: '/var/lib/quelle', logDays: 7 });
+    expect(loadCoreConfig({ QUELLE_LOG_DAYS: '0' }).logDays).toBe(0);
+    for (const bad of ['-1', '2.5', 'forever', '5000']) {
+      const error = configError(() => loadCoreConfig({ QUELLE_LOG_DAYS: bad }));
+      expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
+      expect(error.message, bad).toContain('QUELLE_LOG_DAYS');
+    }
   });
 
   it('rejects an unknown mode, dtype or log level, and a fusion k below 1 or a negative weight, with INVALID_CONFIG', () => {

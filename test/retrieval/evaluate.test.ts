@@ -89,7 +89,8 @@ describe('eval CLI on XQuAD-de (lexical)', () => {
     expect(code, stderr).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const metrics = JSON.parse(lines[0]!) as Record<string, number>;
+    const { mode, ...metrics } = JSON.parse(lines[0]!) as Record<string, number> & { mode: string };
+    expect(mode).toBe('lexical');
     expect(Object.keys(metrics).sort()).toEqual(['declined', 'mrr@10', 'n', 'p50_ms', 'p95_ms', 'recall@1', 'recall@10', 'recall@5', 'unanswerable_declined', 'unanswerable_n'].sort());
     for (const value of Object.values(metrics)) expect(typeof value).toBe('number');
     expect(metrics.n).toBeGreaterThan(500);
