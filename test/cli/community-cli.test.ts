@@ -17,11 +17,13 @@ import { copySeed, fixtureModelSettings, KOALITION_QUESTION, runCliCommand, SEED
 const tempDir = useTempDirs('quelle-community-cli-');
 const GUILD = '111111111111111111';
 const STACK_FRAME = /^\s+at /m;
-/** Answered from ¶1 (and ¶3): the answer a member marks 👎 here. */
+/** Answered from ¶1 first: the answer a member marks 👎 here. */
 const PUTIN_QUESTION = 'Was sagte Putin in Wladiwostok über NATO-Truppen?';
 
 let seedsDir: string;
 let dataDir: string;
+/** What the 👎 answer cited: its relevant hits as the retriever ranked them, ¶1 first (the paragraph that answers). */
+let putinCited: { article: string; paragraph: number }[];
 
 /** Asks as the bot does and records the answer; returns its id. */
 async function askAndRecord(log: CommunityLog, retriever: Retriever, question: string): Promise<string> {
@@ -48,6 +50,11 @@ beforeAll(async () => {
   await vote(neutral, '900000000000000001', 'down');
   await vote(neutral, '900000000000000001', 'up');
   const putin = await askAndRecord(log, retriever, PUTIN_QUESTION);
+  putinCited = (await retriever.search(PUTIN_QUESTION, { k: 10, mode: 'lexical' })).hits
+    .filter((hit) => hit.relevant)
+    .slice(0, 3)
+    .map((hit) => ({ article: hit.passage.articleId, paragraph: hit.passage.paragraph }));
+  expect(putinCited[0], 'the answer to the Putin question cites ¶1 first').toEqual({ article: SEED_ID, paragraph: 1 });
   await vote(putin, '900000000000000003', 'down');
   for (const question of [KOALITION_QUESTION, 'Wer schlägt ein neutrales Land vor?', PUTIN_QUESTION]) {
     expect((await retriever.search(question, { k: 10, mode: 'lexical' })).declined, question).toBe(false);
@@ -75,7 +82,7 @@ describe('npm run insights', () => {
       { count: 1, label: 'Wann beginnt die Fußball-WM?' },
     ]);
     expect(week.most_cited).toMatchObject([{ article: SEED_ID, answers: 3 }]);
-    expect(week.recent_unhelpful).toMatchObject([{ question: PUTIN_QUESTION, down: 1, up: 0, cited: [{ article: SEED_ID, paragraph: 1 }, { article: SEED_ID, paragraph: 3 }] }]);
+    expect(week.recent_unhelpful).toMatchObject([{ question: PUTIN_QUESTION, down: 1, up: 0, cited: putinCited }]);
   });
 
   it('prints the same for people, and one window with --days', async () => {
@@ -86,7 +93,7 @@ describe('npm run insights', () => {
     expect(stdout).toContain('  helpful         75.0% (3 of 4 votes)\n');
     expect(stdout).toContain('  coverage gaps (declined questions by similar wording; 3 grouped):\n       2×  "vogelspinne beine wie viele"\n           also: "Wie viele Beine hat eine Vogelspinne?"\n');
     expect(stdout).toMatch(/ {8}3 {2}Putin bekräftigt Widerstand .* \(000_844079290e2bd696\)\n/);
-    expect(stdout).toMatch(/ {4}\d{4}-\d\d-\d\d {2}"Was sagte Putin in Wladiwostok über NATO-Truppen\?" — 1 👎, 0 👍 → Putin bekräftigt [^;]* \(000_844079290e2bd696\) ¶1, ¶3\n/);
+    expect(stdout).toMatch(new RegExp(String.raw` {4}\d{4}-\d\d-\d\d {2}"Was sagte Putin in Wladiwostok über NATO-Truppen\?" — 1 👎, 0 👍 → Putin bekräftigt [^;]* \(000_844079290e2bd696\) ${putinCited.map((c) => `¶${c.paragraph}`).join(', ')}\n`));
     expect(stdout).not.toContain('Last 7 days');
     process.stdout.write(`sample insights output:\n${stdout}`);
   });
