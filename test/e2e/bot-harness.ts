@@ -78,6 +78,8 @@ export interface HarnessOptions {
   readonly embedder?: Embedder;
   readonly clientOptions?: CreateBotOptions['clientOptions'];
   readonly outageWarningIntervalMs?: number;
+  /** Timing of the seeds folder's watcher (default: the bot's). */
+  readonly seedsWatcher?: CreateBotOptions['seedsWatcher'];
 }
 
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
@@ -118,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
     ...embedder,
     ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
+    ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
   });
   await bot.start();
   return {
