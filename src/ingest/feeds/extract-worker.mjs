@@ -7,8 +7,25 @@ import { parseHTML } from 'linkedom';
 
 const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,blockquote,pre';
 
+// Readability keeps a short block beside the article's paragraphs when it looks like text: an
+// ad slot's "Anzeige" label became a paragraph. Ad containers are named as such by news sites
+// (class or id tokens, data-ad attributes), so they go before Readability reads the page, with
+// what never holds article text (forms, frames, scripts).
+const AD_TOKEN = /^(ad|ads|advert|advertisement|advertising|anzeige|werbung|sponsor|sponsored|promo)([-_].*)?$/i;
+const NEVER_TEXT = 'script,style,noscript,iframe,form,button,template,svg';
+
+function removeAds(document) {
+  for (const element of [...document.querySelectorAll(NEVER_TEXT)]) element.remove();
+  for (const element of [...document.querySelectorAll('[class],[id]')]) {
+    const tokens = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`.split(/\s+/).filter(Boolean);
+    const dataAd = element.getAttributeNames().some((name) => /^data-(ad|ads|advert)([-_]|$)/i.test(name));
+    if (dataAd || tokens.some((token) => AD_TOKEN.test(token))) element.remove();
+  }
+}
+
 function extract({ html, maxElemsToParse }) {
   const { document } = parseHTML(html);
+  removeAds(document);
   if (!isProbablyReaderable(document)) return { ok: false, reason: 'the page does not look like an article (too little text in paragraphs)' };
   // Readability changes the document it reads; this one is ours alone.
   const article = new Readability(document, { maxElemsToParse }).parse();
