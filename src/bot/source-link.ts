@@ -13,19 +13,15 @@ export interface SourceLink {
  * The one place the bot builds a link. The bot never renders links from text it quotes (see
  * ./safe-text.ts); a source link is metadata it builds itself from the article's URL, which is
  * checked again here (the index is a file): http or https, no credentials, else no link. The
- * title is made safe as any quoted text, and its brackets are escaped too, so that it can
- * neither end the link's text early nor hold a link of its own; the target has its
- * parentheses and angle brackets percent-encoded, so that it cannot end early either.
+ * title is made safe as any quoted text. Discord's link grammar (simple-markdown's) has no
+ * escapes inside a link's text, and an unbalanced bracket there breaks the link (the URL then
+ * shows bare), so the title's square brackets are shown as full-width ones (［ ］). The target
+ * has its parentheses and angle brackets percent-encoded, so that it cannot end early.
  */
 export function sourceLink(title: string, url: string | null): SourceLink | null {
   const href = url === null ? null : normaliseSourceUrl(url);
   if (href === null) return null;
   const target = href.replace(/[()<>]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-  const text = escapeBrackets(safeLine(title)) || '↗';
+  const text = safeLine(title.replace(/\[/g, '［').replace(/\]/g, '］')) || '↗';
   return { markdown: `[${text}](${target})`, domain: new URL(href).hostname.replace(/^www\./, '') };
-}
-
-/** Escapes `[` and `]` that are not escaped yet (escapes are kept as units). */
-function escapeBrackets(text: string): string {
-  return text.replace(/\\[\s\S]|[[\]]/g, (token) => (token.length === 1 ? `\\${token}` : token));
 }
