@@ -213,7 +213,16 @@ export class SearchService {
     this.lastReindex = { finishedAt: new Date(), summary: run.summary };
     const { summary } = run;
     this.logger.info(
-      { articles: summary.articles, passages: summary.passages, added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, seconds: summary.seconds },
+      {
+        articles: summary.articles,
+        passages: summary.passages,
+        added: summary.added.length,
+        changed: summary.changed.length,
+        removed: summary.removed.length,
+        embedded: summary.embeddedPassages,
+        seconds: summary.seconds,
+        timings: summary.timings,
+      },
       'Reindex finished; new index serving',
     );
     return run;
