@@ -49,14 +49,15 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
   /** Runs `work`; a failure is logged and answered privately, with the reference. */
   const answering = async (interaction: RepliableInteraction, what: string, context: CommandContext, work: () => Promise<void>): Promise<void> => {
     const started = Date.now();
+    const noun = interaction.isChatInputCommand() ? 'Command' : 'Interaction';
     try {
       await work();
-      logger.debug({ interaction: what, correlationId: context.correlationId, ms: Date.now() - started }, 'Interaction handled');
+      logger.debug({ interaction: what, correlationId: context.correlationId, ms: Date.now() - started }, `${noun} handled`);
     } catch (error) {
       const expected = isQuelleError(error, ErrorCode.IndexMissing);
       logger.error(
         { interaction: what, correlationId: context.correlationId, user: interaction.user.id, error: redactSecrets(describeError(error)) },
-        'Interaction failed',
+        `${noun} failed`,
       );
       const content = expected ? context.messages.indexUnavailable : context.messages.internalError(context.correlationId);
       await respondWithError(interaction, content).catch((replyError: unknown) =>
