@@ -108,7 +108,6 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
           return null;
         });
       }
-      feeds?.start();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const refused = gateway.fatal.then((error) => Promise.reject(error));
       try {
@@ -117,6 +116,8 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
         // discord.js rejects login with a bare "Authentication failed"; the close code says more.
         throw gateway.fatalError ?? error;
       }
+      // After login: what the feeds save is posted to the audit channel.
+      feeds?.start();
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
       logger.info(

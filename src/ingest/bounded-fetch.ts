@@ -8,7 +8,7 @@
 export class FetchFailedError extends Error {
   constructor(
     message: string,
-    readonly kind: 'timeout' | 'tooLarge' | 'status' | 'network',
+    readonly kind: 'timeout' | 'tooLarge' | 'status' | 'network' | 'refused',
     readonly status: number | null = null,
     options?: { cause?: unknown },
   ) {
@@ -21,8 +21,10 @@ export interface BoundedFetchOptions {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly headers?: Record<string, string>;
-  /** Follow redirects (feeds and pages move); default: refuse them. */
+  /** Follow redirects (feeds and pages move), at most 5; default: refuse them. */
   readonly followRedirects?: boolean;
+  /** Checked for the URL and every redirect target: a reason refuses it before it is requested. */
+  readonly allowUrl?: (url: URL) => string | null;
   readonly signal?: AbortSignal;
 }
 
@@ -47,8 +49,19 @@ export async function fetchBounded(url: string, options: BoundedFetchOptions): P
     return new FetchFailedError(`${url} cannot be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`, 'network', null, { cause: error });
   };
   let response: Response;
+  let current = url;
   try {
-    response = await fetch(url, { headers: options.headers, redirect: options.followRedirects ? 'follow' : 'error', signal });
+    for (let redirects = 0; ; redirects++) {
+      const refusal = options.allowUrl?.(new URL(current)) ?? null;
+      if (refusal !== null) throw new FetchFailedError(`${current} is not fetched: ${refusal}`, 'refused');
+      // Redirects are followed here, one by one, so that each target is checked first.
+      response = await fetch(current, { headers: options.headers, redirect: options.followRedirects ? 'manual' : 'error', signal });
+      const location = response.headers.get('location');
+      if (!options.followRedirects || response.status < 300 || response.status > 399 || location === null) break;
+      await response.body?.cancel().catch(() => {});
+      if (redirects >= 5) throw new FetchFailedError(`${url} redirects more than 5 times`, 'status', response.status);
+      current = new URL(location, current).href;
+    }
   } catch (error) {
     throw failed(error);
   }
@@ -67,7 +80,7 @@ export async function fetchBounded(url: string, options: BoundedFetchOptions): P
         chunks.push(chunk);
       }
     }
-    return { status: response.status, headers: response.headers, body: Buffer.concat(chunks, length), url: response.url || url };
+    return { status: response.status, headers: response.headers, body: Buffer.concat(chunks, length), url: current };
   } catch (error) {
     // Stop the transfer: a 50 MB page must not keep arriving after it was refused.
     await response.body?.cancel().catch(() => {});

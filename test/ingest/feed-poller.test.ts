@@ -3,7 +3,7 @@
  * date, category and URL, each body exactly the article text of its page (no navigation, ads,
  * comments, cookie banner or related-articles box), and indexed in one update. A feed answering
  * 500, a 50 MB page and malformed XML are each reported and skipped, and the next poll retries
- * them. Requests carry the bot's User-Agent, go one at a time to the host, and ask conditionally.
+ * them. Links to private addresses are not fetched. Requests carry the bot's User-Agent, go one at a time to the host, and ask conditionally.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,13 +47,20 @@ beforeAll(async () => {
   // A feed whose one item is a 50 MB page.
   site.routes.set('/riesig.xml', { headers: { 'Content-Type': 'application/rss+xml' }, body: rssFeed(base, [], [{ title: 'Riesige Seite', link: `${base}/riesig.html` }]) });
   site.routes.set('/riesig.html', { streamBytes: 50 * 1024 * 1024 });
+  // A feed whose items lead to private addresses: by a local name, and by a redirect.
+  const localName = base.replace('127.0.0.1', 'localhost');
+  site.routes.set('/fremd.xml', {
+    headers: { 'Content-Type': 'application/rss+xml' },
+    body: rssFeed(base, [], [{ title: 'Intern', link: `${localName}/artikel/meldung-1.html` }, { title: 'Umgeleitet', link: `${base}/umleitung.html` }]),
+  });
+  site.routes.set('/umleitung.html', { status: 302, headers: { Location: 'http://10.255.255.1/intern' } });
 
   seedsDir = await copySeed(await tempDir('seeds-'));
   const indexDir = await tempDir('index-');
   index = new LocalIndexUpdater({ seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings });
   const counting = { update: async () => (updater.updates++, index.update()), current: () => index.current() };
   poller = new FeedPoller({
-    feeds: [`${base}/feed.xml`, `${base}/ausfall.xml`, `${base}/kaputt.xml`, `${base}/riesig.xml`],
+    feeds: [`${base}/feed.xml`, `${base}/ausfall.xml`, `${base}/kaputt.xml`, `${base}/riesig.xml`, `${base}/fremd.xml`],
     intervalMs: INTERVAL,
     store: new ArticleStore(seedsDir),
     audit: { record: async (event) => void audits.push(event) },
@@ -102,7 +109,7 @@ describe('the first poll', () => {
     expect(reasons[`${site.base}/ausfall.xml`]).toBe(`${site.base}/ausfall.xml answered HTTP 500`);
     expect(reasons[`${site.base}/kaputt.xml`]).toMatch(/^the feed is not well-formed XML \(line \d+: /);
     expect(reasons[`${site.base}/riesig.html`]).toBe(`${site.base}/riesig.html is larger than 5.0 MiB`);
-    expect(firstPoll.failures).toHaveLength(3);
+    expect(firstPoll.failures).toHaveLength(5);
     const status = Object.fromEntries(poller.status().map((feed) => [feed.url, feed]));
     expect(status[`${site.base}/ausfall.xml`]).toMatchObject({ failures: 1, lastError: `${site.base}/ausfall.xml answered HTTP 500` });
     expect(status[`${site.base}/riesig.xml`]!.lastError).toMatch(/riesig\.html: .*larger than 5\.0 MiB/);
@@ -112,6 +119,18 @@ describe('the first poll', () => {
   it('names the bot in every request and sends one request at a time to the host', () => {
     expect(site.requests.every((request) => request.headers['user-agent'] === USER_AGENT)).toBe(true);
     expect(site.maxInFlight()).toBe(1);
+  });
+});
+
+describe('pages at private addresses', () => {
+  it("are never fetched, unless on the feed's own host: by a local name, or by a redirect", () => {
+    const local = site.base.replace('127.0.0.1', 'localhost');
+    const reasons = Object.fromEntries(firstPoll.failures.map((failure) => [failure.url, failure.reason]));
+    expect(reasons[`${local}/artikel/meldung-1.html`]).toBe(
+      `${local}/artikel/meldung-1.html is not fetched: localhost is a private or local address; a feed's links may only lead there on the feed's own host`,
+    );
+    expect(reasons[`${site.base}/umleitung.html`]).toMatch(/^http:\/\/10\.255\.255\.1\/intern is not fetched: 10\.255\.255\.1 is a private or local address/);
+    expect(site.requests.some((request) => request.headers.host?.startsWith('localhost'))).toBe(false);
   });
 });
 
@@ -132,7 +151,9 @@ describe('the next poll', () => {
     expect(hits('/riesig.html')).toBe(before.riesig + 1);
     expect(second.saved).toEqual([]);
     expect(second.skipped).toBe(2);
-    expect(second.failures.map((failure) => failure.url).sort()).toEqual([`${site.base}/kaputt.xml`, `${site.base}/riesig.html`]);
+    expect(second.failures.map((failure) => failure.url).sort()).toEqual(
+      [`${site.base}/kaputt.xml`, `${site.base}/riesig.html`, `${site.base}/umleitung.html`, `${site.base.replace('127.0.0.1', 'localhost')}/artikel/meldung-1.html`].sort(),
+    );
     expect(poller.status().find((feed) => feed.url.endsWith('/ausfall.xml'))).toMatchObject({ failures: 0, lastError: null });
     expect(updater.updates).toBe(1);
   }, 60_000);

@@ -114,7 +114,11 @@ export interface Route {
 export interface NewsSite {
   readonly base: string;
   readonly requests: RecordedRequest[];
-  /** The most requests that were ever in flight at once (to the one host). */
+  /**
+   * The most requests that were ever waiting for their answer at once (to the one host): from a
+   * request's arrival until its answer's headers are sent. A client that sends one request at a
+   * time never has two waiting, however long it takes to read or drop a body.
+   */
   readonly maxInFlight: () => number;
   routes: Map<string, Route | ((request: IncomingMessage) => Route)>;
   close(): Promise<void>;
@@ -128,7 +132,17 @@ export async function startNewsSite(): Promise<NewsSite> {
   const server: Server = createServer((request, response) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    response.on('close', () => inFlight--);
+    let answered = false;
+    const settle = (): void => {
+      if (!answered) inFlight--;
+      answered = true;
+    };
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
+    response.writeHead = ((...args: unknown[]) => {
+      settle();
+      return writeHead(...args);
+    }) as typeof response.writeHead;
+    response.on('close', settle);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: url.pathname, headers: request.headers });
     const entry = routes.get(url.pathname);

@@ -1,4 +1,5 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed, type SlashCommandStringOption } from 'discord.js';
+import type { ArticleDetails } from '../../article-admin/show-article.ts';
 import { ArticleRefusedError } from '../../article-admin/submission.ts';
 import { EMBED_COLOR, formatDate } from '../answer-embed.ts';
 import { buildArticleModal } from '../article-form.ts';
@@ -7,7 +8,7 @@ import { refusalText } from '../article-replies.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import { downloadAttachment } from '../download-attachment.ts';
 import { requireModerator } from '../guards.ts';
-import type { Messages } from '../messages.ts';
+import type { Language, Messages } from '../messages.ts';
 import { safeLine, truncate } from '../safe-text.ts';
 import { sourceLink } from '../source-link.ts';
 
@@ -130,10 +131,8 @@ export const articleCommand = {
   },
 } satisfies Command;
 
-type Details = Awaited<ReturnType<CommandParameters['articles']['show']>>;
-type CommandParameters = Parameters<(typeof articleCommand)['execute']>[1];
-
-function showEmbed(details: Details, messages: Messages, language: 'de' | 'en'): APIEmbed {
+/** An article as indexed: id, file, passages, date, category, source link, and its first paragraphs. */
+function showEmbed(details: ArticleDetails, messages: Messages, language: Language): APIEmbed {
   const t = messages.article.showFields;
   const article = details.indexed;
   const link = article?.url ? sourceLink(article.title, article.url) : null;

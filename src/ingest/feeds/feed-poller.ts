@@ -16,6 +16,7 @@ import { fetchBounded } from '../bounded-fetch.ts';
 import { extractArticle, type ExtractOptions } from './extract-article.ts';
 import type { FeedStatus, FeedStatusSource } from './feed-status.ts';
 import { HostQueue } from './host-queue.ts';
+import { pageRefusal } from './page-policy.ts';
 
 /** An item as the feed parser gives it. */
 type FeedItem = ReturnType<typeof parseFeed>['items'][number];
@@ -89,7 +90,8 @@ const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
  * - Feeds are fetched with the stored ETag and Last-Modified (304: nothing new) and checked to
  *   be well-formed XML before @rowanmanning/feed-parser reads them.
  * - Each new item's page is fetched (time limit, size cap, one request at a time per host, a
- *   User-Agent naming the bot) and its text extracted by Readability (./extract-article.ts).
+ *   User-Agent naming the bot, never from a private address but on the feed's own host: see
+ *   ./page-policy.ts) and its text extracted by Readability (./extract-article.ts).
  * - Items seen before, by URL or by the hash of their text, are skipped.
  * - A feed or a page that fails is reported (log, /stats) and tried again at the next poll,
  *   then less often (the interval doubling per failure, at most a day); nothing stops the bot.
@@ -246,8 +248,10 @@ export class FeedPoller implements FeedStatusSource {
 
   /** Fetches, extracts and stores one item; the article id, or null for a duplicate by content. */
   private async saveItem(feedUrl: string, item: FeedItem, itemUrl: string, state: StoredState): Promise<string | null> {
+    const feed = new URL(feedUrl);
     const response = await this.hosts.run(itemUrl, () =>
       fetchBounded(itemUrl, {
+        allowUrl: (page) => pageRefusal(page, feed),
         maxBytes: this.options.maxPageBytes ?? 5 * 1048576,
         timeoutMs: this.options.timeoutMs ?? 15_000,
         headers: { 'User-Agent': USER_AGENT, Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' },
