@@ -45,7 +45,7 @@ for (const mode of ['hybrid', 'lexical'] as const) {
   await cp(CORPUS_10KGNAD, seedsDir, { recursive: true });
   await cp(SEED_DIR, seedsDir, { recursive: true });
   const built = await runIndexer({ seedsDir, indexDir, mode, modelSettings: resolveModelSettings({ modelDir: FIXTURE_MODEL }), embedder });
-  const h = await startHarness({ seedsDir, indexDir, embedder, env: { QUELLE_MODE: mode } });
+  const h = await startHarness({ seedsDir, indexDir, embedder, env: { QUELLE_MODE: mode, QUELLE_WATCH: 'true' } });
   const moderator = h.twin.addMember({ username: 'mod', permissions: PermissionFlagsBits.ManageGuild });
   const toReply: number[] = [];
   const toCitation: number[] = [];

@@ -1,7 +1,8 @@
 // Articles managed from Discord (issue #13), end to end: the real bot and discord.js client
 // against the twin. A moderator adds articles by attachment and by the form, replaces and
 // removes them; a member's /ask cites (or no longer cites) each within 10 s of the reply.
-// Members without permission and hostile attachments are refused, and nothing changes.
+// Members without permission and hostile attachments are refused, and nothing changes. The seeds
+// watcher is on, as by default: it sees the bot's own writes too, and they cost no extra index.
 
 import { readdir } from 'node:fs/promises';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
@@ -34,7 +35,7 @@ let moderator: { id: string };
 let member: { id: string };
 
 beforeAll(async () => {
-  h = await startHarness({ twin: { channelId: AUDIT_CHANNEL }, env: { QUELLE_AUDIT_CHANNEL_ID: AUDIT_CHANNEL, QUELLE_WATCH: 'false' } });
+  h = await startHarness({ twin: { channelId: AUDIT_CHANNEL }, env: { QUELLE_AUDIT_CHANNEL_ID: AUDIT_CHANNEL, QUELLE_WATCH: 'true' } });
   moderator = h.twin.addMember({ username: 'mod', permissions: PermissionFlagsBits.ManageGuild });
   member = h.twin.addMember({ username: 'leserin' });
 }, 120_000);
@@ -228,6 +229,19 @@ describe('hostile attachments are refused clearly and change nothing', () => {
   it('in German too, naming the line', async () => {
     const reply = await addFile('kopf.md', 'Politik\n\nNur ein Titel ohne Text\n', moderator.id, 'de');
     expect(reply.content).toBe('Nichts wurde geändert: Nach dem Titel folgt kein Absatz. (Zeile 3)');
+  });
+});
+
+describe('what it cost', () => {
+  it('one new index per change (two adds, a replace, a remove): the watcher seeing the same files saved nothing more', async () => {
+    expect(h.config.watchSeeds).toBe(true);
+    // The watcher reports the bot's own writes once the folder has been quiet for a second: wait
+    // for its report of the last change (the removal), and for the update it asked for.
+    const removal = h.logger.lines.findIndex((line) => line.includes('Article removed:'));
+    expect(removal).toBeGreaterThan(-1);
+    await h.logger.waitFor(/Seeds folder changed; updating the index/, 10_000, removal);
+    await h.bot.service.settle();
+    expect(h.logger.lines.filter((line) => line.includes('Reindex finished; new index serving'))).toHaveLength(4);
   });
 });
 

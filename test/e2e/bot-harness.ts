@@ -85,7 +85,7 @@ export interface HarnessOptions {
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
 export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
 
-/** The environment that points a bot at a twin, with the fixture model and no cooldown. */
+/** The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds watcher. */
 export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
   return {
     DISCORD_TOKEN: BOT_TOKEN,
@@ -96,6 +96,9 @@ export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): 
     QUELLE_INDEX_DIR: indexDir,
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
+    // Tests that write into seeds/ and then run /reindex stay deterministic; the watcher's own
+    // tests turn it on (QUELLE_WATCH: 'true').
+    QUELLE_WATCH: 'false',
   };
 }
 

@@ -57,7 +57,7 @@ describe('serving generations other processes build', () => {
 
 describe('watching seeds/', () => {
   it('indexes new, changed and deleted files within seconds, ignoring temporary files', async () => {
-    h = await startHarness({ embedder: undisposable(await loadFixtureEmbedder()), seedsWatcher: { quietMs: 300 } });
+    h = await startHarness({ embedder: undisposable(await loadFixtureEmbedder()), env: { QUELLE_WATCH: 'true' }, seedsWatcher: { quietMs: 300 } });
     const started = builds(h);
     await writeFile(path.join(h.seedsDir, '.zugspitze.txt.swp'), 'binary junk');
     await writeFile(path.join(h.seedsDir, 'zugspitze.txt~'), 'Wetter\n\nTemporär\n\nNicht indexieren.\n');
@@ -76,7 +76,7 @@ describe('watching seeds/', () => {
   it('coalesces a bulk copy into few builds and answers throughout', async () => {
     const corpus = await readdir(CORPUS).catch(() => null);
     if (corpus === null) return void console.warn(`skipped: ${CORPUS} is absent`);
-    h = await startHarness({ embedder: undisposable(await loadFixtureEmbedder()), seedsWatcher: { quietMs: 500 } });
+    h = await startHarness({ embedder: undisposable(await loadFixtureEmbedder()), env: { QUELLE_WATCH: 'true' }, seedsWatcher: { quietMs: 500 } });
     const started = builds(h);
     const files = corpus.sort().slice(0, 100);
     const answering = (async () => {

@@ -28,7 +28,7 @@ for (const file of files) titles.set(file, parseArticle(file, await readFile(pat
 
 // The fusion tuned for the fixture model (README, Retrieval quality): its default lets the
 // random dense side push a titled article out of the top five now and then.
-const h: Harness = await startHarness({ embedder: undisposable(await loadTinyEmbedder()), env: { QUELLE_RRF_K: '1', QUELLE_RRF_DENSE_WEIGHT: '0.25' } });
+const h: Harness = await startHarness({ embedder: undisposable(await loadTinyEmbedder()), env: { QUELLE_WATCH: 'true', QUELLE_RRF_K: '1', QUELLE_RRF_DENSE_WEIGHT: '0.25' } });
 const failures: string[] = [];
 const check = (ok: boolean, what: string): void => {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
