@@ -208,18 +208,21 @@ describe('who may change articles', () => {
 });
 
 describe('hostile attachments are refused clearly and change nothing', () => {
-  const cases: { label: string; filename: string; content: () => string | Uint8Array; message: RegExp }[] = [
+  const cases: { label: string; filename: string; content: () => string | Uint8Array; message: RegExp; downloaded?: false }[] = [
     { label: 'a binary file', filename: 'bild.md', content: () => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), message: /^Nothing was changed: This is not a text file \(binary data\)\. \(line 3\)$/ },
-    { label: 'a 6 MB file', filename: 'gross.md', content: () => `Titel\n\n${'Ein langer Absatz mit Text. '.repeat(230_000)}\n`, message: /^Nothing was changed: The file is larger than 5 MiB\. Split it into several articles\.$/ },
+    { label: 'a 6 MB file', filename: 'gross.md', content: () => `Titel\n\n${'Ein langer Absatz mit Text. '.repeat(230_000)}\n`, message: /^Nothing was changed: The file is larger than 5 MiB\. Split it into several articles\.$/, downloaded: false },
     { label: 'invalid UTF-8', filename: 'latin1.txt', content: () => Buffer.from('Titel\n\nEin Absatz.\n\nDer Pr\xe4sident sagt etwas.\n', 'latin1'), message: /^Nothing was changed: The file is not valid UTF-8 text\. Save it as UTF-8\. \(line 5\)$/ },
-    { label: 'a path-like file name', filename: '../../.env.md', content: () => HAFEN_ARTICLE, message: /^Nothing was changed: The file name is a path, hidden or holds control characters\. Rename the file, e\.g\. article\.md\.$/ },
+    { label: 'a path-like file name', filename: '../../.env.md', content: () => HAFEN_ARTICLE, message: /^Nothing was changed: The file name is a path, hidden or holds control characters\. Rename the file, e\.g\. article\.md\.$/, downloaded: false },
     { label: 'a javascript: url in the front matter', filename: 'js.md', content: () => HAFEN_ARTICLE.replace(/^url: .*$/m, 'url: javascript:alert(document.cookie)'), message: /^Nothing was changed: The source URL must be an http\(s\) address, such as https:\/\/example\.com\/article\. \(line 5\)$/ },
   ];
 
-  it.each(cases)('$label', async ({ filename, content, message }) => {
+  it.each(cases)('$label', async ({ filename, content, message, downloaded }) => {
     const before = await seedFiles();
     const articlesBefore = h.bot.service.current!.index.manifest.counts.articles;
+    const downloadsBefore = h.twin.attachmentDownloads.length;
     const reply = await addFile(filename, content());
+    // A name or size that is refused anyway is not even downloaded.
+    if (downloaded === false) expect(h.twin.attachmentDownloads).toHaveLength(downloadsBefore);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(message);
     expect(await seedFiles()).toEqual(before);

@@ -22,7 +22,7 @@ import { pageRefusal } from './page-policy.ts';
 type FeedItem = ReturnType<typeof parseFeed>['items'][number];
 
 /** Sent with every request, so that sites know who fetches (and whom to ask to stop). */
-export const USER_AGENT = 'QuelleBot/0.1 (Discord news bot; fetches feeds and their articles; +https://github.com/quelle-bot)';
+export const USER_AGENT = 'QuelleBot/0.1 (Discord news bot; reads the feeds its operator configured and their articles)';
 
 /** Where the feeds' state (validators, items seen, failures) is kept, beside the index. */
 export function feedStateFile(indexDir: string): string {
