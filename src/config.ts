@@ -40,6 +40,13 @@ const botSchema = coreSchema.extend({
   ),
   QUELLE_COOLDOWN_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(3600).default(5)),
   QUELLE_RESULTS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(5).default(3)),
+  QUELLE_WATCH: z.preprocess(emptyAsUnset, z.stringbool({ error: 'must be true or false' }).default(true)),
+  QUELLE_FEEDS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : (value ?? [])),
+    z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) feed URLs, separated by commas or spaces' })),
+  ),
+  QUELLE_FEED_MINUTES: z.preprocess(emptyAsUnset, z.coerce.number().min(1, 'must be at least 1 (minute)').max(10080).default(30)),
+  QUELLE_AUDIT_CHANNEL_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
 });
 
 export interface CoreConfig {
@@ -66,6 +73,13 @@ export interface BotConfig extends CoreConfig {
   readonly moderatorRoleIds: readonly string[];
   readonly cooldownSeconds: number;
   readonly results: number;
+  /** Index new, changed and deleted files in the seeds folder as they appear. */
+  readonly watchSeeds: boolean;
+  /** RSS/Atom feeds whose new items are saved as articles. */
+  readonly feeds: readonly string[];
+  readonly feedMinutes: number;
+  /** Where every article change is posted, or null. */
+  readonly auditChannelId: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -120,5 +134,9 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     moderatorRoleIds: parsed.MODERATOR_ROLE_IDS,
     cooldownSeconds: parsed.QUELLE_COOLDOWN_SECONDS,
     results: parsed.QUELLE_RESULTS,
+    watchSeeds: parsed.QUELLE_WATCH,
+    feeds: parsed.QUELLE_FEEDS,
+    feedMinutes: parsed.QUELLE_FEED_MINUTES,
+    auditChannelId: parsed.QUELLE_AUDIT_CHANNEL_ID ?? null,
   };
 }

@@ -128,7 +128,34 @@ describe('loadBotConfig', () => {
       moderatorRoleIds: [],
       cooldownSeconds: 5,
       results: 3,
+      watchSeeds: true,
+      feeds: [],
+      feedMinutes: 30,
+      auditChannelId: null,
     });
+  });
+
+  it('reads the watcher, feed and audit settings, and says what is wrong with bad ones', () => {
+    const config = loadBotConfig({
+      DISCORD_TOKEN: TOKEN,
+      QUELLE_WATCH: 'false',
+      QUELLE_FEEDS: 'https://a.example/feed.xml, http://b.example/atom\nhttps://c.example/rss',
+      QUELLE_FEED_MINUTES: '15',
+      QUELLE_AUDIT_CHANNEL_ID: '123456789012345678',
+    });
+    expect(config).toMatchObject({
+      watchSeeds: false,
+      feeds: ['https://a.example/feed.xml', 'http://b.example/atom', 'https://c.example/rss'],
+      feedMinutes: 15,
+      auditChannelId: '123456789012345678',
+    });
+    const message = configError(() =>
+      loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_WATCH: 'maybe', QUELLE_FEEDS: 'ftp://x.example/feed', QUELLE_FEED_MINUTES: '0', QUELLE_AUDIT_CHANNEL_ID: 'audit' }),
+    ).message;
+    expect(message).toMatch(/QUELLE_WATCH must be true or false/);
+    expect(message).toMatch(/QUELLE_FEEDS\.0 must list http\(s\) feed URLs/);
+    expect(message).toMatch(/QUELLE_FEED_MINUTES must be at least 1/);
+    expect(message).toMatch(/QUELLE_AUDIT_CHANNEL_ID must be a Discord id/);
   });
 
   it('counts empty strings as unset', () => {

@@ -121,7 +121,7 @@ async function verifyWrittenVectors(file: string, vectors: VectorIndex): Promise
 }
 
 /** Which generation is live, or null when the directory holds no index. */
-async function currentGeneration(root: string): Promise<string | null> {
+export async function currentGeneration(root: string): Promise<string | null> {
   try {
     const name = (await readFile(path.join(root, CURRENT_FILE), 'utf8')).trim();
     return name === '' ? null : name;

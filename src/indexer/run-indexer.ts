@@ -11,6 +11,7 @@ import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
+import { ANALYZER_VERSION } from '../index/analyzer.ts';
 import type { HnswParameters } from '../index/vector-index.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 
@@ -41,6 +42,12 @@ export interface RunIndexerOptions {
   readonly logger?: Logger;
   readonly onProgress?: (progress: BuildProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * When no article changed since `previous` (same ids and contents, same mode, model and
+   * analyzer, vectors intact), keep it instead of saving an identical generation. Watchers and
+   * article changes ask for builds that often find nothing new (the bot's own write seen again).
+   */
+  readonly skipUnchanged?: boolean;
 }
 
 export interface IndexSummary {
@@ -63,8 +70,10 @@ export interface IndexSummary {
 
 export interface IndexerRun {
   readonly summary: IndexSummary;
-  /** The new index, ready to serve. */
+  /** The new index, ready to serve (with `skipUnchanged`, possibly the previous one). */
   readonly index: SearchIndex;
+  /** True when nothing changed and, as asked, no new generation was saved. */
+  readonly unchanged?: boolean;
 }
 
 /**
@@ -134,6 +143,30 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       }
     }
 
+    if (options.skipUnchanged && previous && !options.rebuild && nothingChanged(previous, articles, mode, embedder)) {
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        index: previous,
+        unchanged: true,
+        summary: {
+          mode,
+          model: previous.manifest.model?.id ?? null,
+          notice,
+          articles: articles.length,
+          passages: previous.passages.length,
+          added: [],
+          changed: [],
+          removed: [],
+          unchanged: articles.length,
+          skipped,
+          embeddedPassages: 0,
+          seconds,
+          passagesPerSecond: previous.passages.length / seconds,
+          timings: { parse: parseSeconds, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },
+        },
+      };
+    }
+
     const built = await buildIndex({
       articles,
       previous,
@@ -180,6 +213,16 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     await ownEmbedder?.dispose().catch(() => {});
     await lock.release();
   }
+}
+
+/** Whether `previous` already is the index these articles would build (see `skipUnchanged`). */
+function nothingChanged(previous: SearchIndex, articles: readonly Article[], mode: IndexMode, embedder: Embedder | null): boolean {
+  const { manifest } = previous;
+  if (manifest.mode !== mode || manifest.analyzerVersion !== ANALYZER_VERSION) return false;
+  if (mode === 'hybrid' && (!previous.vectors || previous.vectorsProblem || manifest.model?.id !== embedder?.modelId)) return false;
+  const before = manifest.articles;
+  if (Object.keys(before).length !== articles.length) return false;
+  return articles.every((article) => before[article.id] === article.contentHash);
 }
 
 /** Articles of several folders; an id that repeats across folders is skipped like a duplicate. */

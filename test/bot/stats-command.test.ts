@@ -8,10 +8,11 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../src/bot/command.ts';
 import { statsCommand } from '../../src/bot/commands/stats.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
+import type { FeedStatus } from '../../src/ingest/feeds/feed-status.ts';
 import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
 
 /** /stats against a service whose index was built with `modelId`, answering in `mode`. */
-async function stats(language: Language, options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null }) {
+async function stats(language: Language, options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; feeds?: FeedStatus[] }) {
   const reply = vi.fn((_payload: unknown) => Promise.resolve({}));
   const manifest = { counts: { articles: 3, passages: 12 }, model: options.modelId ? { id: options.modelId } : null, createdAt: '2025-09-05T10:00:00Z' };
   const service = {
@@ -21,7 +22,8 @@ async function stats(language: Language, options: { configMode: 'hybrid' | 'dens
     startedAt: new Date(Date.now() - 90 * 60_000),
     unavailableReason: null,
   };
-  const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language) } as unknown as CommandContext;
+  const feeds = options.feeds ? { status: () => options.feeds! } : null;
+  const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language), feeds } as unknown as CommandContext;
   await statsCommand.execute({ reply } as unknown as ChatInputCommandInteraction, context);
   const payload = reply.mock.calls[0]![0] as { embeds: { title: string; fields: { name: string; value: string }[] }[] };
   return Object.fromEntries(payload.embeds[0]!.fields.map((field) => [field.name, field.value]));
@@ -47,5 +49,18 @@ describe('/stats', () => {
     const fields = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId });
     expect(renderedLinks(fields.Model!)).toEqual([]);
     expect(unescaped(fields.Model!)).toBe(modelId);
+  });
+
+  it('reports the news feeds: how many, articles saved, and what failed, as text', async () => {
+    const feed = (url: string, failures: number, lastError: string | null, saved: number): FeedStatus => ({ url, failures, lastError, saved, lastPollAt: null, lastSuccessAt: null, nextPollAt: null });
+    const fields = await stats('en', {
+      configMode: 'lexical',
+      denseProblem: null,
+      modelId: null,
+      feeds: [feed('https://a.example/feed', 0, null, 20), feed('https://b.example/feed', 2, 'https://b.example/feed answered HTTP 500', 0)],
+    });
+    expect(fields['News feeds']).toBe('2 feed(s), 20 articles saved since the start, 1 failing\n• https\\://b.example/feed answered HTTP 500 (2×)');
+    expect(renderedLinks(fields['News feeds']!)).toEqual([]);
+    expect(Object.keys(await stats('en', { configMode: 'lexical', denseProblem: null, modelId: null }))).not.toContain('News feeds');
   });
 });

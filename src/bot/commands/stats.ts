@@ -1,7 +1,9 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
-import { safeText, truncate } from '../safe-text.ts';
+import type { FeedStatus } from '../../ingest/feeds/feed-status.ts';
+import type { Messages } from '../messages.ts';
+import { safeLine, safeText, truncate } from '../safe-text.ts';
 
 export const statsCommand = {
   data: new SlashCommandBuilder()
@@ -12,7 +14,7 @@ export const statsCommand = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
 
-  async execute(interaction, { service, config, messages }) {
+  async execute(interaction, { service, config, messages, feeds }) {
     const t = messages.stats;
     const retriever = service.current;
     const manifest = retriever?.index.manifest;
@@ -30,6 +32,7 @@ export const statsCommand = {
       { name: t.answered, value: String(service.stats.count), inline: true },
       { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
     ];
+    if (feeds) fields.push({ name: t.feeds, value: feedSummary(feeds.status(), messages), inline: false });
     const problem = service.unavailableReason ? messages.indexUnavailable : service.vectorsProblem ? messages.vectorsDamaged : null;
     await interaction.reply({
       embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: problem } : {}) }],
@@ -38,6 +41,15 @@ export const statsCommand = {
     });
   },
 } satisfies Command;
+
+/** The feeds at a glance, and what failed last (feed URLs and errors are shown as text). */
+function feedSummary(feeds: readonly FeedStatus[], messages: Messages): string {
+  const failing = feeds.filter((feed) => feed.failures > 0);
+  const saved = feeds.reduce((sum, feed) => sum + feed.saved, 0);
+  const lines = [messages.stats.feedCounts(feeds.length, saved, failing.length)];
+  for (const feed of failing.slice(0, 3)) lines.push(`• ${truncate(safeLine(feed.lastError ?? feed.url), 250)} (${feed.failures}×)`);
+  return truncate(lines.join('\n'), 1024);
+}
 
 function formatUptime(ms: number): string {
   const minutes = Math.floor(ms / 60000);
