@@ -85,7 +85,10 @@ export interface HarnessOptions {
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
 export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
 
-/** The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds watcher. */
+/**
+ * The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds
+ * watcher, and its community database beside the index folder (never the project's `data/`).
+ */
 export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
   return {
     DISCORD_TOKEN: BOT_TOKEN,
@@ -94,6 +97,7 @@ export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): 
     DISCORD_GUILD_ID: twin.ids.guildId,
     QUELLE_SEEDS_DIR: seedsDir,
     QUELLE_INDEX_DIR: indexDir,
+    QUELLE_DATA_DIR: path.join(path.dirname(indexDir), 'data'),
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
     // Tests that write into seeds/ and then run /reindex stay deterministic; the watcher's own
