@@ -63,9 +63,9 @@ const button = (id: string, style: ButtonStyle.Primary | ButtonStyle.Secondary, 
 
 const row = (components: APIButtonComponentWithCustomId[]): Row => ({ type: ComponentType.ActionRow, components });
 
-/** A vote button shows its count once there is one. */
-const voteButton = (answerId: string, vote: Vote, count: number): APIButtonComponentWithCustomId =>
-  button(answerCustomId({ kind: 'vote', answerId, vote }), ButtonStyle.Secondary, count > 0 ? String(count) : null, vote === 'up' ? '👍' : '👎');
+/** Votes are acknowledged privately, with the counts; the answer itself stays as it was sent (it may sit in an archived thread). */
+const voteButton = (answerId: string, vote: Vote): APIButtonComponentWithCustomId =>
+  button(answerCustomId({ kind: 'vote', answerId, vote }), ButtonStyle.Secondary, null, vote === 'up' ? '👍' : '👎');
 
 export interface AnswerButtonsInput {
   readonly answerId: string;
@@ -83,7 +83,7 @@ export interface AnswerButtonsInput {
  */
 export function answerButtons({ answerId, shown, more, messages }: AnswerButtonsInput): Row[] {
   const t = messages.answerButtons;
-  const first = [voteButton(answerId, 'up', 0), voteButton(answerId, 'down', 0)];
+  const first = [voteButton(answerId, 'up'), voteButton(answerId, 'down')];
   if (more) first.push(button(answerCustomId({ kind: 'more', answerId, page: 1 }), ButtonStyle.Primary, t.more, null));
   const rows = [row(first)];
   const citations = Math.min(shown, ROW_MAX);
@@ -102,19 +102,4 @@ export function moreButtons(input: { readonly answerId: string; readonly page: n
   if (input.page < input.pages) paging.push(button(answerCustomId({ kind: 'more', answerId: input.answerId, page: input.page + 1 }), ButtonStyle.Primary, t.next, null));
   const paragraphs = input.ranks.slice(0, ROW_MAX).map((rank) => button(answerCustomId({ kind: 'paragraph', answerId: input.answerId, rank }), ButtonStyle.Secondary, t.fullParagraphOf(rank), null));
   return [paging, paragraphs].filter((components) => components.length > 0).map(row);
-}
-
-/**
- * The rows of an answer message with its vote buttons showing `up` and `down`: the other buttons
- * are kept as they are (the message itself says what they are, so nothing is looked up again).
- */
-export function withVoteCounts(rows: readonly Row[], answerId: string, up: number, down: number): Row[] {
-  const ids = new Map([
-    [answerCustomId({ kind: 'vote', answerId, vote: 'up' }), voteButton(answerId, 'up', up)],
-    [answerCustomId({ kind: 'vote', answerId, vote: 'down' }), voteButton(answerId, 'down', down)],
-  ]);
-  return rows.map((current) => ({
-    ...current,
-    components: current.components.map((component) => ('custom_id' in component ? (ids.get(component.custom_id) ?? component) : component)),
-  }));
 }

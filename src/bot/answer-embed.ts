@@ -76,6 +76,19 @@ export function buildCitationsEmbed(input: { readonly title: string; readonly fo
   return { title, color: EMBED_COLOR, fields, footer: { text: footer } };
 }
 
+/**
+ * One citation's whole paragraph ("Full paragraph"): in the description, which holds four times
+ * what a field does, so that a long paragraph is shown whole. `footer` is bot text.
+ */
+export function buildParagraphEmbed(input: { readonly citation: NumberedCitation; readonly footer: string; readonly language: Language }): APIEmbed {
+  const { number, view } = input.citation;
+  const footer = truncate(input.footer, FOOTER_MAX);
+  const title = truncate(`${number}. ${safeText(view.title)}`, EMBED_LIMITS.title);
+  const room = Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - title.length - footer.length - 10);
+  const description = fieldValue(view, usableLink(sourceLink(view.title, view.url)), input.language, room);
+  return { title, description, color: EMBED_COLOR, ...(footer ? { footer: { text: footer } } : {}) };
+}
+
 function fieldValue(view: CitationView, link: SourceLink | null, language: Language, max: number): string {
   const meta = [formatDate(view.date, language), view.category ? truncate(safeText(view.category), CATEGORY_MAX) : null, `¶ ${view.paragraph}`].filter(Boolean).join(' · ');
   // Cut inside the asterisks, so that the italic span stays closed.
