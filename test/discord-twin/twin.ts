@@ -179,7 +179,7 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     interactions: state.interactions,
     gatewayLog: gateway.log,
     addMember: (input = {}) => {
-      const member = state.addMember(input);
+      const member = state.addMember(input, input.bot ?? false);
       gateway.dispatch('GUILD_MEMBER_ADD', { ...apiMember(member), guild_id: state.ids.guildId }, { intent: Intent.GuildMembers });
       return memberInfo(member);
     },

@@ -122,6 +122,8 @@ export interface AddMemberOptions {
   roles?: Snowflake[];
   /** Convenience: gives the member a dedicated role with exactly these permissions. */
   permissions?: bigint | string;
+  /** Another bot (its messages carry `author.bot`); default false. */
+  bot?: boolean;
 }
 
 export interface AddRoleOptions {

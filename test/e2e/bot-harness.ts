@@ -62,6 +62,8 @@ export interface Harness {
   readonly logger: ReturnType<typeof recordingLogger>;
   readonly seedsDir: string;
   readonly indexDir: string;
+  /** Stops the bot and starts a new one with the same settings, database and twin (`bot` is then the new one). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,22 +123,31 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...embedder });
   }
   await registerCommands({ token: config.token, apiUrl: config.apiUrl, clientId: config.clientId, guildId: config.guildId });
-  const bot = createBot({
-    config,
-    logger,
-    clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
-    ...embedder,
-    ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
-    ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
-  });
+  const createOne = (): Bot =>
+    createBot({
+      config,
+      logger,
+      clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
+      ...embedder,
+      ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
+      ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
+    });
+  let bot = createOne();
   await bot.start();
   return {
     twin,
-    bot,
+    get bot() {
+      return bot;
+    },
     config,
     logger,
     seedsDir,
     indexDir,
+    async restart() {
+      await bot.stop();
+      bot = createOne();
+      await bot.start();
+    },
     async stop() {
       await bot.stop();
       await twin.close();

@@ -37,7 +37,7 @@ describe('start-up and registration', () => {
   it('registers every command with German and English names and descriptions', () => {
     type Localized = { name_localizations?: Record<string, string>; description_localizations?: Record<string, string> };
     const commands = h.twin.commands(h.twin.ids.guildId) as readonly (ApiCommand & Localized & { options?: Localized[] })[];
-    expect(commands.map((command) => command.name).sort()).toEqual(['article', 'articles', 'ask', 'reindex', 'stats']);
+    expect(commands.map((command) => command.name).sort()).toEqual(['article', 'articles', 'ask', 'insights', 'reindex', 'stats']);
     for (const command of commands) {
       expect(command.name_localizations?.de).toBeTruthy();
       expect(command.description_localizations?.de).toBeTruthy();
