@@ -220,12 +220,6 @@ describe('with QUELLE_LOG_DAYS=0', () => {
     await post.waitForReply(undefined, 10_000);
     expect(shownText(slash)).toContain(marker);
 
-    const db = new Database(databasePath(h.config.dataDir), { readonly: true });
-    const counted = db.prepare('SELECT SUM(questions) AS questions FROM daily_counts').get() as { questions: number };
-    const texts = db.prepare('SELECT COUNT(*) AS n FROM answers WHERE question IS NOT NULL').get() as { n: number };
-    db.close();
-    expect(counted.questions).toBe(4);
-    expect(texts.n).toBe(0);
     // Every file of the database (the main file, its write-ahead log), byte by byte.
     const files = await readdir(h.config.dataDir);
     expect(files).toContain('quelle.db');
@@ -234,6 +228,12 @@ describe('with QUELLE_LOG_DAYS=0', () => {
       expect(bytes.includes(Buffer.from(marker, 'utf8')), file).toBe(false);
       expect(bytes.includes(Buffer.from('Zebrastreifen', 'utf16le')), file).toBe(false);
     }
+    const db = new Database(databasePath(h.config.dataDir), { readonly: true });
+    const counted = db.prepare('SELECT SUM(questions) AS questions FROM daily_counts').get() as { questions: number };
+    const texts = db.prepare('SELECT COUNT(*) AS n FROM answers WHERE question IS NOT NULL').get() as { n: number };
+    db.close();
+    expect(counted.questions).toBe(4);
+    expect(texts.n).toBe(0);
   });
 });
 
