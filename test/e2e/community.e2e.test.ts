@@ -255,3 +255,28 @@ describe('without answer channels', () => {
     expect(insights).toMatchObject({ name_localizations: { de: 'auswertung' }, default_member_permissions: '32' });
   });
 });
+
+describe('with a cooldown', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ twin: { channels: CHANNELS }, env: { QUELLE_ANSWER_CHANNEL_IDS: ANSWER_CHANNEL, QUELLE_COOLDOWN_SECONDS: '60' } });
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('applies to answer channels as to /ask: a second question within the wait gets the wait as a reply, no thread', async () => {
+    const first = await h.twin.sendMessage({ channelId: ANSWER_CHANNEL, content: SEED_QUESTION });
+    await first.waitForThreadReply(undefined, 10_000);
+    const second = await h.twin.sendMessage({ channelId: ANSWER_CHANNEL, content: BROAD_QUESTION });
+    const refusal = await second.waitForReply(undefined, 10_000);
+    expect(refusal.referencedMessageId).toBe(second.message.id);
+    expect(refusal.content).toMatch(/^Bitte warte noch \d+ s/);
+    expect(h.twin.channel(second.message.id)).toBeUndefined();
+    const slash = await ask(h.twin, SEED_QUESTION);
+    await slash.waitForCallback();
+    expect(slash.original()!.content).toMatch(/^Please wait/);
+  });
+});
