@@ -1,6 +1,8 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
+import type { DenseRelevanceReport } from '../../retrieval/retriever.ts';
+import type { Messages } from '../messages.ts';
 import { safeText, truncate } from '../safe-text.ts';
 
 export const statsCommand = {
@@ -25,6 +27,7 @@ export const statsCommand = {
       { name: t.mode, value: mode, inline: true },
       // The model id comes from the index's manifest, a file: shown as text, never as Markdown.
       { name: t.model, value: manifest?.model ? truncate(safeText(manifest.model.id), 1024) : t.none, inline: true },
+      { name: t.denseRelevance, value: retriever ? denseRelevanceText(retriever.denseRelevance(config.mode), messages) : '–', inline: false },
       { name: t.lastReindex, value: last ? `<t:${Math.floor(last.getTime() / 1000)}:R>` : t.never, inline: true },
       { name: t.uptime, value: formatUptime(Date.now() - service.startedAt.getTime()), inline: true },
       { name: t.answered, value: String(service.stats.count), inline: true },
@@ -38,6 +41,19 @@ export const statsCommand = {
     });
   },
 } satisfies Command;
+
+/** How the dense side takes part in "nothing relevant", in the user's language. */
+function denseRelevanceText(report: DenseRelevanceReport, messages: Messages): string {
+  const t = messages.denseRelevance;
+  const number = (value: number): string => value.toFixed(3);
+  if (!report.vouches) {
+    const byCause = { 'lexical-mode': t.lexicalMode, 'no-dense-search': t.noDenseSearch, 'not-calibrated': t.notCalibrated, 'failed-calibration': t.failedCalibration };
+    return byCause[report.cause];
+  }
+  if (report.source === 'QUELLE_MIN_DENSE_Z') return t.configured(report.source, `z ${report.minZ}`);
+  if (report.source === 'QUELLE_MIN_DENSE_SCORE') return t.configured(report.source, number(report.threshold));
+  return t.calibrated(number(report.threshold), number(report.englishThreshold));
+}
 
 function formatUptime(ms: number): string {
   const minutes = Math.floor(ms / 60000);
