@@ -123,12 +123,15 @@ async function commitGeneration(
  * the new manifest, or null (with the reason logged) when it did not save.
  */
 async function saveRebuiltLexical(root: string, generation: string, manifest: Manifest, lexical: LexicalIndex, logger: Logger): Promise<Manifest | null> {
+  const notSaved = (error: unknown): null => {
+    logger.warn({ reason: describeError(error) }, `The rebuilt lexical index was not saved (it serves from memory; the next build saves one): ${describeError(error)}`);
+    return null;
+  };
   let lock: IndexLock;
   try {
     lock = await lockIndex(root, { logger });
   } catch (error) {
-    logger.warn({ reason: describeError(error) }, 'The rebuilt lexical index was not saved (it serves from memory; the next build saves one)');
-    return null;
+    return notSaved(error);
   }
   try {
     if ((await currentGeneration(root)) !== generation) return null;
@@ -137,7 +140,7 @@ async function saveRebuiltLexical(root: string, generation: string, manifest: Ma
       for (const file of [PASSAGES_FILE, VECTORS_FILE]) {
         const entry = manifest.files[file];
         if (!entry) continue;
-        await link(path.join(source, file), path.join(temporary, file)).catch(() => copyFile(path.join(source, file), path.join(temporary, file)));
+        await linkOrCopy(path.join(source, file), path.join(temporary, file));
         files[file] = entry;
       }
       await write(LEXICAL_FILE, lexical.toJSON());
@@ -145,10 +148,19 @@ async function saveRebuiltLexical(root: string, generation: string, manifest: Ma
       return { ...fields, analyzerVersion: ANALYZER_VERSION };
     });
   } catch (error) {
-    logger.warn({ reason: describeError(error) }, 'The rebuilt lexical index was not saved (it serves from memory; the next build saves one)');
-    return null;
+    return notSaved(error);
   } finally {
     await lock.release();
+  }
+}
+
+/** Links a file of a generation into another; where the file system has no hard links, copies it and forces the copy to disk. */
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch {
+    await copyFile(source, target);
+    await syncFile(target);
   }
 }
 
@@ -228,7 +240,7 @@ export async function loadIndex(root: string, options: LoadIndexOptions = {}): P
     const { index, lexicalRebuiltBecause } = loaded;
     if (lexicalRebuiltBecause === null || name === null) return index;
     const logger = options.logger ?? silentLogger;
-    logger.warn({ reason: lexicalRebuiltBecause }, 'The lexical index was rebuilt from the passages');
+    logger.warn({ reason: lexicalRebuiltBecause }, `The lexical index was rebuilt from the passages: ${lexicalRebuiltBecause}`);
     if ((options.rebuiltLexical ?? 'save') === 'keep') return index;
     const manifest = await saveRebuiltLexical(root, name, index.manifest, index.lexical, logger);
     if (manifest) logger.info({ generation: await currentGeneration(root).catch(() => null) }, 'Saved the rebuilt lexical index as a new index generation');

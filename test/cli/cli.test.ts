@@ -156,7 +156,7 @@ describe('eval', () => {
     expect(rows).toHaveLength(6);
     const mrr = rows.slice(0, 5).map((line) => Number(/MRR@10 (\d\.\d{3})/.exec(line)![1]));
     expect(mrr).toEqual([...mrr].sort((a, b) => b - a));
-    expect(stderr).toContain('current (QUELLE_RRF_K 5, QUELLE_RRF_DENSE_WEIGHT 1.5):');
+    expect(stderr).toContain('current (QUELLE_RRF_K 3, QUELLE_RRF_DENSE_WEIGHT 1):');
     expect(stderr).toMatch(/^best: QUELLE_RRF_K=\d+ QUELLE_RRF_DENSE_WEIGHT=\d+(\.\d+)?$/m);
 
     const lexical = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--tune-fusion']);
