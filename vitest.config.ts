@@ -11,8 +11,8 @@ import { defineConfig } from 'vitest/config';
  */
 const E2E = ['test/e2e/**/*.test.ts', 'test/discord-twin.test.ts', 'test/cli/bot-commands.test.ts'];
 const RELIABILITY = ['test/reliability/**/*.test.ts'];
-const EVAL = ['test/retrieval/evaluate.test.ts', 'test/retrieval/eval-gates.test.ts', 'test/fixtures/eval/**/*.test.ts'];
-const MODEL = ['test/model/bundled-model.test.ts'];
+const EVAL = ['test/retrieval/eval-gates.test.ts', 'test/fixtures/eval/**/*.test.ts'];
+const MODEL = ['test/model/bundled-model.test.ts', 'test/model/bundled-relevance.test.ts'];
 
 const shared = {
   // Native addons (onnxruntime, hnswlib) are safest in forked processes.

@@ -245,8 +245,8 @@ const BACKGROUND_FROM = 5;
 /**
  * z-scores of dense similarities against the background of the same candidate list (ranks 6
  * onwards). Null when the list is too short to estimate a background. Only the deprecated
- * QUELLE_MIN_DENSE_Z decides by it: with e5 it declined 5–11% of the off-corpus dev questions
- * where the calibrated cosine declined far more, and it cannot exist for a corpus of a few passages.
+ * QUELLE_MIN_DENSE_Z decides by it: it cannot exist for a corpus of a few passages, and it
+ * forgets how similar the best passage is in absolute terms, which is what the calibration keeps.
  */
 export function denseZScores(similarities: readonly number[]): number[] | null {
   const background = similarities.slice(BACKGROUND_FROM);
