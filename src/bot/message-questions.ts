@@ -7,7 +7,7 @@ import { NO_MENTIONS, type BotServices, type CommandContext } from './command.ts
 import { firstDenial, QUESTION_GUARDS } from './guards.ts';
 import { languageOf, messagesFor, type Messages } from './messages.ts';
 import { parseQuestion, QUESTION_MAX } from './question.ts';
-import { questionLanguage } from './question-language.ts';
+import { questionLanguage } from '../retrieval/question-language.ts';
 import { redactSecrets } from './redact.ts';
 import { plainText, truncate } from './safe-text.ts';
 
