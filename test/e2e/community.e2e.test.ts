@@ -279,4 +279,13 @@ describe('with a cooldown', () => {
     await slash.waitForCallback();
     expect(slash.original()!.content).toMatch(/^Please wait/);
   });
+
+  it('does not start the wait for a question refused for its length', async () => {
+    const member = h.twin.addMember({ username: 'typo' });
+    const tooShort = await ask(h.twin, ' a\u200b ', { user: member.id });
+    await tooShort.waitForCallback();
+    expect(tooShort.original()!.content).toMatch(/too short/);
+    const answered = await (await ask(h.twin, SEED_QUESTION, { user: member.id })).waitForFinal(10_000);
+    expect(answered.embeds[0]!.fields![0]!.value).toContain('¶ 2');
+  });
 });

@@ -1,8 +1,18 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { answerQuestion } from '../answer-question.ts';
-import { NO_MENTIONS, type Command } from '../command.ts';
+import { NO_MENTIONS, type Command, type Guard } from '../command.ts';
 import { QUESTION_GUARDS } from '../guards.ts';
 import { parseQuestion, QUESTION_MAX, QUESTION_MIN } from '../question.ts';
+
+/**
+ * The question is checked before the question guards, as a message's is, so that a question
+ * refused for its length does not start the member's wait.
+ */
+const questionIsValid: Guard = (interaction, { messages }) => {
+  if (!interaction.isChatInputCommand()) return { ok: true };
+  const parsed = parseQuestion(interaction.options.getString('question', true), messages);
+  return parsed.ok ? { ok: true } : { ok: false, reason: parsed.problem };
+};
 
 export const askCommand = {
   data: new SlashCommandBuilder()
@@ -32,7 +42,7 @@ export const askCommand = {
     )
     .toJSON(),
 
-  guards: QUESTION_GUARDS,
+  guards: [questionIsValid, ...QUESTION_GUARDS],
 
   async execute(interaction, context) {
     const { config, language, messages } = context;
