@@ -15,7 +15,7 @@ import { commands, handlers } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
-import { createMessageHandler } from './message-questions.ts';
+import { createMessageHandler, unusableAnswerChannels } from './message-questions.ts';
 import { CommunityConnection } from './community-connection.ts';
 import { guardOutgoingRequests } from './outgoing-guard.ts';
 import { redactSecrets, SecretRedactor } from './redact.ts';
@@ -125,6 +125,10 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       }
       // After login: what the feeds save is posted to the audit channel.
       feeds?.start();
+      const unusable = client.isReady() ? unusableAnswerChannels(client, config.answerChannelIds) : [];
+      if (unusable.length > 0) {
+        logger.warn({ channels: unusable }, 'QUELLE_ANSWER_CHANNEL_IDS lists channels the bot cannot see or answer in: check each id (a text or forum channel of a server the bot is in) and that the bot may view it');
+      }
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
       const denseRelevance = retriever && config.mode !== 'lexical' ? retriever.denseRelevance(config.mode) : null;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, ThreadChannel } from 'discord.js';
+import { ChannelType, type Client, type Message, type ThreadChannel } from 'discord.js';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { answerQuestion, type AnswerDestination, type AnswerPayload } from './answer-question.ts';
@@ -47,6 +47,18 @@ export function routeMessage(message: RoutableMessage, botId: string, answerChan
   }
   if (answerChannels.has(message.channelId)) return { kind: 'channel' };
   return mentioned ? { kind: 'mention' } : null;
+}
+
+/**
+ * The configured answer channels the bot cannot use: not among the channels it sees once ready
+ * (a wrong id, another server, no View Channel), or not a text, announcement or forum channel.
+ */
+export function unusableAnswerChannels(client: Client<true>, ids: readonly string[]): string[] {
+  const usable = new Set([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum]);
+  return ids.filter((id) => {
+    const channel = client.channels.cache.get(id);
+    return !channel || !usable.has(channel.type);
+  });
 }
 
 /** A forum post's question: its title and its text, as one question (cut to the longest a question may be). */

@@ -15,6 +15,7 @@ import { ask, SEED_QUESTION, shownText, startHarness, type Harness } from './bot
 const ANSWER_CHANNEL = '300000000000000021';
 const FORUM = '300000000000000022';
 const QUIET_CHANNEL = '300000000000000023';
+const MISSING_CHANNEL = '300000000000000099';
 const CHANNELS = [
   { id: ANSWER_CHANNEL, name: 'frag-quelle', type: 0 as const },
   { id: FORUM, name: 'fragen', type: 15 as const },
@@ -57,6 +58,8 @@ describe('with answer channels', () => {
   it('requests the Message Content intent, and the ready log says so', () => {
     expect(h.bot.client.options.intents.has(GatewayIntentBits.MessageContent)).toBe(true);
     expect(h.logger.lines.find((line) => line.includes('Quelle is ready'))).toContain('"messageContentIntent":true');
+    // Both configured channels (a text channel and a forum) are usable.
+    expect(h.logger.lines.filter((line) => line.includes('QUELLE_ANSWER_CHANNEL_IDS lists'))).toEqual([]);
   });
 
   it('votes: one per member, changeable, acknowledged privately; More and Full paragraph answer privately; all still work after a restart', async () => {
@@ -260,11 +263,17 @@ describe('with a cooldown', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ twin: { channels: CHANNELS }, env: { QUELLE_ANSWER_CHANNEL_IDS: ANSWER_CHANNEL, QUELLE_COOLDOWN_SECONDS: '60' } });
+    // One id names no channel of the server: the bot warns at start and answers in the others.
+    h = await startHarness({ twin: { channels: CHANNELS }, env: { QUELLE_ANSWER_CHANNEL_IDS: `${ANSWER_CHANNEL} ${MISSING_CHANNEL}`, QUELLE_COOLDOWN_SECONDS: '60' } });
   });
 
   afterAll(async () => {
     await h?.stop();
+  });
+
+  it('warns at start about a configured answer channel the bot cannot see', async () => {
+    const warning = await h.logger.waitFor(/QUELLE_ANSWER_CHANNEL_IDS lists channels the bot cannot see/);
+    expect(warning).toContain(`"channels":["${MISSING_CHANNEL}"]`);
   });
 
   it('applies to answer channels as to /ask: a second question within the wait gets the wait as a reply, no thread', async () => {
