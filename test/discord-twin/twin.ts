@@ -8,7 +8,7 @@
  *
  *   twin.ids                    { applicationId, guildId, channelId, botUserId, ownerId, userId }
  *   twin.addRole({ name, permissions })                  → TwinRole
- *   twin.addMember({ username, roles, permissions })     → { id, username, roles, permissions }
+ *   twin.addMember({ username, roles, permissions, bot })  → { id, username, roles, permissions }   (bot: another bot's account)
  *   await twin.sendCommand({ name, options, user, locale, permissions })   → InteractionHandle
  *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
  *   twin.uploadAttachment({ filename, content })  → id for an ATTACHMENT option ({ type: 11, value: id })
