@@ -3,7 +3,7 @@ import type { CoreConfig } from '../config.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
-import type { BuildProgress } from '../index/build-index.ts';
+import type { BuildProgress } from '../indexer/build-index.ts';
 import { prepareAnalyzer } from '../index/text-analysis.ts';
 import { runIndexer, type IndexSummary } from '../indexer/run-indexer.ts';
 import type { Logger } from '../logger.ts';

@@ -6,7 +6,7 @@ import type { Embedder } from '../embedding/embedder.ts';
 import type { ModelSettings } from '../embedding/model-settings.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
-import { buildIndex, type BuildProgress } from '../index/build-index.ts';
+import { buildIndex, type BuildProgress } from './build-index.ts';
 import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';

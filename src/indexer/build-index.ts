@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { Article, Passage } from '../articles/article.ts';
 import { chunkArticle } from '../articles/chunk-article.ts';
 import type { Embedder } from '../embedding/embedder.ts';
-import { LexicalIndex } from './lexical-index.ts';
-import type { IndexMode, Manifest } from './manifest.ts';
-import { ANALYZER_VERSION } from './text-analysis.ts';
-import type { IndexedArticle, SearchIndex } from './search-index.ts';
-import { DEFAULT_HNSW, VectorIndex, type HnswParameters } from './vector-index.ts';
+import { LexicalIndex } from '../index/lexical-index.ts';
+import type { IndexMode, Manifest } from '../index/manifest.ts';
+import { ANALYZER_VERSION } from '../index/text-analysis.ts';
+import type { IndexedArticle, SearchIndex } from '../index/search-index.ts';
+import { DEFAULT_HNSW, VectorIndex, type HnswParameters } from '../index/vector-index.ts';
 
 export type BuildPhase = 'chunk' | 'embed' | 'insert' | 'lexical';
 
