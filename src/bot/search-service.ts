@@ -44,7 +44,7 @@ export class SearchService {
     if (this.config.mode !== 'lexical' && this.injectedEmbedder) {
       this.embedder = this.injectedEmbedder;
     } else if (this.config.mode !== 'lexical') {
-      const opened = await openEmbedder(this.config.model);
+      const opened = await openEmbedder(this.config.model, this.logger);
       this.embedder = opened.embedder;
       this.embedderProblem = opened.unavailableReason;
       if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
@@ -145,7 +145,7 @@ export class SearchService {
 
   /** Loads the model again (a reindex needs it); keeps it for answering when it loads. */
   private async retryModel(): Promise<void> {
-    const opened = await openEmbedder(this.config.model);
+    const opened = await openEmbedder(this.config.model, this.logger);
     this.embedder = opened.embedder;
     this.embedderProblem = opened.unavailableReason;
     if (!this.embedder) {
