@@ -7,6 +7,7 @@ import type { ModelSettings } from '../embedding/model-settings.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
 import { buildIndex, type BuildProgress } from './build-index.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
 import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
@@ -55,7 +56,10 @@ export interface IndexSummary {
   readonly removed: string[];
   readonly unchanged: number;
   readonly skipped: SkippedFile[];
+  /** Passages embedded by this run. */
   readonly embeddedPassages: number;
+  /** Passages an earlier run had embedded before it was stopped (taken from the embedding cache). */
+  readonly resumedPassages: number;
   readonly seconds: number;
   readonly passagesPerSecond: number;
   readonly timings: { parse: number; chunk: number; embed: number; insert: number; lexical: number; save: number };
@@ -120,7 +124,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       } else if (options.embedder === null && options.modelUnavailableReason) {
         modelProblem = options.modelUnavailableReason;
       } else {
-        const opened = await openEmbedder(options.modelSettings);
+        const opened = await openEmbedder(options.modelSettings, logger);
         ownEmbedder = opened.embedder;
         embedder = opened.embedder;
         modelProblem = opened.unavailableReason;
@@ -142,6 +146,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       mode,
       ...(options.hnsw ? { hnsw: options.hnsw } : {}),
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      cacheDir: options.indexDir,
+      logger,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -150,6 +156,9 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
     const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
+    // The new generation holds every vector the cache kept for a resumed build.
+    await EmbeddingCache.remove(options.indexDir).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'The embedding cache could not be removed'));
+    if (built.resumedPassages > 0) logger.info({ resumed: built.resumedPassages }, `Resumed an unfinished build: ${built.resumedPassages} passages were embedded before it stopped`);
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
     const { timings } = built;
@@ -164,6 +173,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
         ...built.changes,
         skipped,
         embeddedPassages: built.embeddedPassages,
+        resumedPassages: built.resumedPassages,
         seconds,
         passagesPerSecond: built.index.passages.length / seconds,
         timings: {
