@@ -95,13 +95,21 @@ export class LexicalIndex {
   }
 
   /**
-   * Builds in chunks that yield to the event loop, so that a bot reindexing in the background
-   * keeps answering interactions within Discord's 3-second deadline.
+   * Builds in slices that yield to the event loop, each a few milliseconds of work, so that a
+   * bot reindexing in the background keeps answering questions at once (issue #12: the event
+   * loop never waits 100 ms).
    */
   static async buildAsync(passages: readonly Passage[]): Promise<LexicalIndex> {
-    const { engine, decompounder, vocabulary } = LexicalIndex.prepare(passages);
-    await engine.addAllAsync(passages.map(toDocument), { chunkSize: 200 });
-    return new LexicalIndex(engine, decompounder, vocabulary, documentFrequencies(passages));
+    const vocabulary = await Decompounder.vocabularyOfAsync(passages.map((passage) => passage.text));
+    const decompounder = new Decompounder(new Set(vocabulary));
+    const engine = new CompactMiniSearch<LexicalDocument>(LexicalIndex.options(decompounder));
+    await engine.addAllAsync(passages.map(toDocument), { chunkSize: 20 });
+    const frequencies = new Map<string, number>();
+    for (let start = 0; start < passages.length; start += 100) {
+      countDocumentFrequencies(passages.slice(start, start + 100), frequencies);
+      await yieldToEventLoop();
+    }
+    return new LexicalIndex(engine, decompounder, vocabulary, frequencies);
   }
 
   private static prepare(passages: readonly Passage[]): { engine: CompactMiniSearch<LexicalDocument>; decompounder: Decompounder; vocabulary: string[] } {
@@ -202,15 +210,33 @@ export class LexicalIndex {
     return this.serialized;
   }
 
-  private serialize(): string {
-    const stored: StoredLexicalIndex = {
+  /** {@link toJSON} in slices that yield to the event loop (the same text; a build prepares it in the background). */
+  async toJSONAsync(): Promise<string> {
+    if (this.serialized !== null) return this.serialized;
+    const { engine: _engine, ...head } = this.stored({ ...this.engine.compactHead(), index: [] });
+    const terms: string[] = [];
+    for (const entry of this.engine.compactIndexEntries()) {
+      terms.push(JSON.stringify(entry));
+      if (terms.length % 1000 === 0) await yieldToEventLoop();
+    }
+    // `engine` is the stored form's last key, and `index` the engine's.
+    const engineHead = JSON.stringify(this.engine.compactHead());
+    this.serialized ??= `${JSON.stringify(head).slice(0, -1)},"engine":${engineHead.slice(0, -1)},"index":[${terms.join(',')}]}}`;
+    return this.serialized;
+  }
+
+  private stored(engine: CompactEngine): StoredLexicalIndex {
+    return {
       analyzerVersion: ANALYZER_VERSION,
       storage: STORAGE,
       vocabulary: [...this.vocabulary],
       documentFrequency: Object.fromEntries(this.documentFrequency),
-      engine: this.engine.toCompact(),
+      engine,
     };
-    return JSON.stringify(stored);
+  }
+
+  private serialize(): string {
+    return JSON.stringify(this.stored(this.engine.toCompact()));
   }
 }
 
@@ -221,11 +247,19 @@ function toDocument(passage: Passage, label: number): LexicalDocument {
 /** In how many passages (text or title) each term occurs, for IDF weights. */
 function documentFrequencies(passages: readonly Passage[]): Map<string, number> {
   const frequencies = new Map<string, number>();
+  countDocumentFrequencies(passages, frequencies);
+  return frequencies;
+}
+
+function countDocumentFrequencies(passages: readonly Passage[], frequencies: Map<string, number>): void {
   for (const passage of passages) {
     for (const term of new Set([...analyze(passage.text), ...analyze(passage.title)])) {
       frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
     }
   }
-  return frequencies;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 

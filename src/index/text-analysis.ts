@@ -119,6 +119,18 @@ const LINKS = ['s', 'es', 'n', 'en'];
  * head wins, since German compounds are right-headed ("Ausbildungs|missionen"). Failing that,
  * the longest known modifier is split off an unknown head.
  */
+function countWords(text: string, counts: Map<string, number>): void {
+  for (const token of tokenize(text)) {
+    if (token.length < MIN_PART) continue;
+    const word = token.toLowerCase();
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+}
+
+function frequentWords(counts: ReadonlyMap<string, number>): string[] {
+  return [...counts].filter(([, count]) => count >= 2).map(([word]) => word).sort();
+}
+
 export class Decompounder {
   private readonly cache = new Map<string, readonly string[]>();
 
@@ -127,14 +139,18 @@ export class Decompounder {
   /** Words of at least MIN_PART letters that occur at least twice in the texts. */
   static vocabularyOf(texts: Iterable<string>): string[] {
     const counts = new Map<string, number>();
-    for (const text of texts) {
-      for (const token of tokenize(text)) {
-        if (token.length < MIN_PART) continue;
-        const word = token.toLowerCase();
-        counts.set(word, (counts.get(word) ?? 0) + 1);
-      }
+    for (const text of texts) countWords(text, counts);
+    return frequentWords(counts);
+  }
+
+  /** {@link vocabularyOf}, yielding to the event loop after every `slice` texts (a bot building in the background). */
+  static async vocabularyOfAsync(texts: readonly string[], slice = 100): Promise<string[]> {
+    const counts = new Map<string, number>();
+    for (let start = 0; start < texts.length; start += slice) {
+      for (const text of texts.slice(start, start + slice)) countWords(text, counts);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return [...counts].filter(([, count]) => count >= 2).map(([word]) => word).sort();
+    return frequentWords(counts);
   }
 
   /** The two parts of a compound, lower-cased, or an empty list when it is not one. */
