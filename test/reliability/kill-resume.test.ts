@@ -16,7 +16,7 @@ import { killIndexerAt, runIndexerToEnd } from './kill-harness.ts';
 describe('kill -9 at 90% of a build, then the same command again', () => {
   it('the rerun embeds at most 15% of the passages and the index answers', { timeout: 120_000 }, async () => {
     const work = await tempDir('resume-');
-    const seedsDir = await writeCorpus(path.join(work, 'seeds'), 500);
+    const seedsDir = await writeCorpus(path.join(work, 'seeds'), 1000);
     const indexDir = path.join(work, 'index');
     // The index the rebuild replaces: lexical, so no vector can be reused from it.
     await runIndexer({ seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings });
@@ -25,7 +25,9 @@ describe('kill -9 at 90% of a build, then the same command again', () => {
     const run = { seedsDir, indexDir, env: { EMBEDDING_BATCH_SIZE: '1' } };
     const kill = await killIndexerAt(run, { label: '90% embedded', trigger: { kind: 'progress', phase: 'embed', fraction: 0.9 } });
     expect(kill.killed, kill.landed).toBe(true);
-    const [done, total] = /^embed (\d+)\/(\d+)$/.exec(kill.landed)!.slice(1).map(Number);
+    // Where the kill landed, as the harness saw it (a slow machine could land it later, in the save).
+    expect(kill.landed).toMatch(/^embed \d+\/\d+$/);
+    const [done, total] = kill.landed.slice('embed '.length).split('/').map(Number);
     expect(done! / total!).toBeGreaterThanOrEqual(0.9);
     expect(done! / total!).toBeLessThan(1);
 
