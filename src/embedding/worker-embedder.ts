@@ -209,17 +209,13 @@ class InferenceWorker {
   }
 
   private settle(message: Extract<WorkerMessage, { id: number }>): void {
-    const inFlight = this.inFlight;
-    if (inFlight?.job.id !== message.id) return;
+    const job = this.inFlight?.job;
+    if (job?.id !== message.id) return;
     this.inFlight = null;
-    {
-      const { job } = inFlight;
-      if (message.type === 'embedded') {
-        const rows = job.texts.length;
-        job.resolve(Array.from({ length: rows }, (_, row) => message.vectors.subarray(row * this.dimension, (row + 1) * this.dimension)));
-      } else {
-        job.reject(new QuelleError(ErrorCode.EmbeddingFailed, `Embedding failed: ${message.message}`));
-      }
+    if (message.type === 'embedded') {
+      job.resolve(Array.from({ length: job.texts.length }, (_, row) => message.vectors.subarray(row * this.dimension, (row + 1) * this.dimension)));
+    } else {
+      job.reject(new QuelleError(ErrorCode.EmbeddingFailed, `Embedding failed: ${message.message}`));
     }
     this.pump();
   }

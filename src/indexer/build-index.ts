@@ -79,8 +79,11 @@ export interface BuildResult {
 
 /**
  * Builds an index from parsed articles. Embedding dominates the cost, so vectors of passages
- * whose text is unchanged since `previous` (same model) are reused; the HNSW graph itself is
- * rebuilt, which is cheap next to embedding and keeps labels dense.
+ * whose text is unchanged since `previous` (same model) are reused, and so are those an earlier
+ * build of the same index folder computed before it stopped (`cacheDir`); the rest are embedded
+ * longest first, so that the texts of a batch have about the same length. The HNSW graph itself
+ * is rebuilt, which is cheap next to embedding and keeps labels dense. Every step yields to the
+ * event loop often: the bot builds in the background of its answers.
  */
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildResult> {
   const started = performance.now();
