@@ -27,10 +27,13 @@ const coreSchema = z.object({
   EMBEDDING_BATCH_TOKENS: wholeNumber(16, 65_536, 'tokens per batch'),
   EMBEDDING_THREADS: wholeNumber(1, 64, 'onnxruntime threads'),
   QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
+  QUELLE_MIN_DENSE_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(-1).max(1).optional()),
   QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
   QUELLE_RRF_K: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
   QUELLE_RRF_DENSE_WEIGHT: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(100).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  QUELLE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('data')),
+  QUELLE_LOG_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be a whole number of days (0 keeps no question text)').min(0).max(3650).default(30)),
 });
 
 const botSchema = coreSchema.extend({
@@ -44,6 +47,13 @@ const botSchema = coreSchema.extend({
   ),
   QUELLE_COOLDOWN_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(3600).default(5)),
   QUELLE_RESULTS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(5).default(3)),
+  QUELLE_WATCH: z.preprocess(emptyAsUnset, z.stringbool({ error: 'must be true or false' }).default(true)),
+  QUELLE_FEEDS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : (value ?? [])),
+    z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) feed URLs, separated by commas or spaces' })),
+  ),
+  QUELLE_FEED_MINUTES: z.preprocess(emptyAsUnset, z.coerce.number().min(1, 'must be at least 1 (minute)').max(10080).default(30)),
+  QUELLE_AUDIT_CHANNEL_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
 });
 
 export interface CoreConfig {
@@ -56,6 +66,12 @@ export interface CoreConfig {
   /** How hybrid search fuses its two rankings; see src/retrieval/fuse-rankings.ts. */
   readonly fusion: FusionSettings;
   readonly logLevel: string;
+  /** Folder of the community database (questions, votes, history); see src/storage/. */
+  readonly dataDir: string;
+  /** Days question text and answer details are kept; 0 keeps no question text. See src/community/retention.ts. */
+  readonly logDays: number;
+  /** Settings that still work but will go, each with what replaces it (the entry points print them). */
+  readonly deprecations: readonly string[];
 }
 
 export interface BotConfig extends CoreConfig {
@@ -66,6 +82,13 @@ export interface BotConfig extends CoreConfig {
   readonly moderatorRoleIds: readonly string[];
   readonly cooldownSeconds: number;
   readonly results: number;
+  /** Index new, changed and deleted files in the seeds folder as they appear. */
+  readonly watchSeeds: boolean;
+  /** RSS/Atom feeds whose new items are saved as articles. */
+  readonly feeds: readonly string[];
+  readonly feedMinutes: number;
+  /** Where every article change is posted, or null. */
+  readonly auditChannelId: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -94,13 +117,25 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     }),
     relevance: {
       minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,
-      minDenseZ: env.QUELLE_MIN_DENSE_Z ?? DEFAULT_RELEVANCE.minDenseZ,
+      minDenseScore: env.QUELLE_MIN_DENSE_SCORE ?? null,
+      // Deprecated: the calibration made at index time replaces it (QUELLE_MIN_DENSE_SCORE wins when both are set).
+      minDenseZ: env.QUELLE_MIN_DENSE_SCORE === undefined ? (env.QUELLE_MIN_DENSE_Z ?? null) : null,
     },
     fusion: {
       k: env.QUELLE_RRF_K ?? DEFAULT_FUSION.k,
       denseWeight: env.QUELLE_RRF_DENSE_WEIGHT ?? DEFAULT_FUSION.denseWeight,
     },
     logLevel: env.LOG_LEVEL,
+    dataDir: env.QUELLE_DATA_DIR,
+    logDays: env.QUELLE_LOG_DAYS,
+    deprecations:
+      env.QUELLE_MIN_DENSE_Z === undefined
+        ? []
+        : [
+            env.QUELLE_MIN_DENSE_SCORE === undefined
+              ? 'QUELLE_MIN_DENSE_Z is deprecated: each index now calibrates its dense threshold when it is built. Remove the setting to use the calibration, or set QUELLE_MIN_DENSE_SCORE (a cosine similarity) instead.'
+              : 'QUELLE_MIN_DENSE_Z is deprecated and ignored, since QUELLE_MIN_DENSE_SCORE is set: remove it.',
+          ],
   };
 }
 
@@ -119,5 +154,9 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     moderatorRoleIds: parsed.MODERATOR_ROLE_IDS,
     cooldownSeconds: parsed.QUELLE_COOLDOWN_SECONDS,
     results: parsed.QUELLE_RESULTS,
+    watchSeeds: parsed.QUELLE_WATCH,
+    feeds: parsed.QUELLE_FEEDS,
+    feedMinutes: parsed.QUELLE_FEED_MINUTES,
+    auditChannelId: parsed.QUELLE_AUDIT_CHANNEL_ID ?? null,
   };
 }

@@ -15,6 +15,9 @@ export const ErrorCode = {
   InvalidConfig: 'INVALID_CONFIG',
   InvalidInput: 'INVALID_INPUT',
   GatewayRefused: 'GATEWAY_REFUSED',
+  DatabaseTooNew: 'DATABASE_TOO_NEW',
+  DatabaseUnusable: 'DATABASE_UNUSABLE',
+  DatabaseMissing: 'DATABASE_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -46,10 +46,24 @@ describe('loadCoreConfig', () => {
         cacheDir: path.resolve('.cache/models'),
         inference: DEFAULT_INFERENCE,
       },
-      relevance: DEFAULT_RELEVANCE,
+      relevance: { ...DEFAULT_RELEVANCE, minDenseScore: null, minDenseZ: null },
       fusion: DEFAULT_FUSION,
       logLevel: 'info',
+      dataDir: 'data',
+      logDays: 30,
+      deprecations: [],
     });
+  });
+
+  it('QUELLE_MIN_DENSE_SCORE overrides the index\'s dense calibration; the deprecated QUELLE_MIN_DENSE_Z still works, with a note, unless the new one is set', () => {
+    expect(loadCoreConfig({ QUELLE_MIN_DENSE_SCORE: '0.85' }).relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: 0.85, minDenseZ: null });
+    const old = loadCoreConfig({ QUELLE_MIN_DENSE_Z: '2.5' });
+    expect(old.relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: null, minDenseZ: 2.5 });
+    expect(old.deprecations).toEqual([expect.stringMatching(/^QUELLE_MIN_DENSE_Z is deprecated: each index now calibrates its dense threshold when it is built\. .*QUELLE_MIN_DENSE_SCORE/)]);
+    const both = loadCoreConfig({ QUELLE_MIN_DENSE_Z: '2.5', QUELLE_MIN_DENSE_SCORE: '0.8' });
+    expect(both.relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: 0.8, minDenseZ: null });
+    expect(both.deprecations).toEqual([expect.stringContaining('ignored, since QUELLE_MIN_DENSE_SCORE is set')]);
+    expect(() => loadCoreConfig({ QUELLE_MIN_DENSE_SCORE: '1.5' })).toThrow(/QUELLE_MIN_DENSE_SCORE/);
   });
 
   it('counts empty and blank strings as unset', () => {
@@ -67,6 +81,8 @@ describe('loadCoreConfig', () => {
       QUELLE_RRF_K: '',
       QUELLE_RRF_DENSE_WEIGHT: ' ',
       LOG_LEVEL: '',
+      QUELLE_DATA_DIR: ' ',
+      QUELLE_LOG_DAYS: '',
     };
     expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
   });
@@ -85,6 +101,16 @@ describe('loadCoreConfig', () => {
     expect(config).toMatchObject({ seedsDir: 'artikel', indexDir: 'index', mode: 'lexical', logLevel: 'debug', fusion: { k: 5, denseWeight: 0.25 } });
     expect(config.model.dtype).toBe('fp32');
     expect(config.model.cacheDir).toBe(path.resolve('cache'));
+  });
+
+  it('reads the data folder and the retention in days, where 0 (keep no question text) is allowed', () => {
+    expect(loadCoreConfig({ QUELLE_DATA_DIR: '/var/lib/quelle', QUELLE_LOG_DAYS: '7' })).toMatchObject({ dataDir: '/var/lib/quelle', logDays: 7 });
+    expect(loadCoreConfig({ QUELLE_LOG_DAYS: '0' }).logDays).toBe(0);
+    for (const bad of ['-1', '2.5', 'forever', '5000']) {
+      const error = configError(() => loadCoreConfig({ QUELLE_LOG_DAYS: bad }));
+      expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
+      expect(error.message, bad).toContain('QUELLE_LOG_DAYS');
+    }
   });
 
   it('rejects an unknown mode, dtype or log level, and a fusion k below 1 or a negative weight, with INVALID_CONFIG', () => {
@@ -129,7 +155,34 @@ describe('loadBotConfig', () => {
       moderatorRoleIds: [],
       cooldownSeconds: 5,
       results: 3,
+      watchSeeds: true,
+      feeds: [],
+      feedMinutes: 30,
+      auditChannelId: null,
     });
+  });
+
+  it('reads the watcher, feed and audit settings, and says what is wrong with bad ones', () => {
+    const config = loadBotConfig({
+      DISCORD_TOKEN: TOKEN,
+      QUELLE_WATCH: 'false',
+      QUELLE_FEEDS: 'https://a.example/feed.xml, http://b.example/atom\nhttps://c.example/rss',
+      QUELLE_FEED_MINUTES: '15',
+      QUELLE_AUDIT_CHANNEL_ID: '123456789012345678',
+    });
+    expect(config).toMatchObject({
+      watchSeeds: false,
+      feeds: ['https://a.example/feed.xml', 'http://b.example/atom', 'https://c.example/rss'],
+      feedMinutes: 15,
+      auditChannelId: '123456789012345678',
+    });
+    const message = configError(() =>
+      loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_WATCH: 'maybe', QUELLE_FEEDS: 'ftp://x.example/feed', QUELLE_FEED_MINUTES: '0', QUELLE_AUDIT_CHANNEL_ID: 'audit' }),
+    ).message;
+    expect(message).toMatch(/QUELLE_WATCH must be true or false/);
+    expect(message).toMatch(/QUELLE_FEEDS\.0 must list http\(s\) feed URLs/);
+    expect(message).toMatch(/QUELLE_FEED_MINUTES must be at least 1/);
+    expect(message).toMatch(/QUELLE_AUDIT_CHANNEL_ID must be a Discord id/);
   });
 
   it('counts empty strings as unset', () => {

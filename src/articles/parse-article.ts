@@ -19,9 +19,68 @@ const KNOWN_CATEGORIES = new Set(
   ['politik', 'wirtschaft', 'sport', 'kultur', 'wissenschaft', 'web', 'panorama', 'inland', 'international', 'etat', 'wikipedia', 'gesellschaft', 'technik', 'gesundheit', 'meinung', 'lokal', 'welt', 'deutschland', 'ausland', 'reise', 'auto', 'digital', 'leben', 'politics', 'business', 'world', 'science', 'technology', 'culture', 'opinion', 'health'],
 );
 
+/** What is wrong with an article file, for callers that explain it in their own words (the bot, in German too). */
+export type ArticleProblem =
+  | 'empty'
+  | 'utf32'
+  | 'utf16'
+  | 'binary'
+  | 'encoding'
+  | 'frontMatter'
+  | 'unsafeUrl'
+  | 'noTitle'
+  | 'noBody';
+
+/**
+ * ARTICLE_UNUSABLE with the problem and, where one is at fault, the 1-based line: the message
+ * (`file: reason`) stays a short phrase for warnings and the build summary.
+ */
+export class ArticleUnusableError extends QuelleError {
+  constructor(
+    file: string,
+    reason: string,
+    readonly problem: ArticleProblem,
+    readonly line: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.ArticleUnusable, `${file}: ${reason}`, options);
+    this.name = 'ArticleUnusableError';
+  }
+}
+
 /** Why a file cannot be used, as a short phrase for warnings and the build summary. */
-function unusable(file: string, reason: string): QuelleError {
-  return new QuelleError(ErrorCode.ArticleUnusable, `${file}: ${reason}`);
+function unusable(file: string, reason: string, problem: ArticleProblem, line: number | null = null, cause?: unknown): ArticleUnusableError {
+  return new ArticleUnusableError(file, reason, problem, line, cause === undefined ? undefined : { cause });
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+/** The 1-based line of byte `offset` in UTF-8 bytes. */
+function lineAtByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let at = 0; at < offset && at < bytes.length; at++) if (bytes[at] === 0x0a) line++;
+  return line;
+}
+
+/** Offset of the first byte that does not begin or continue a valid UTF-8 sequence (only called on invalid text). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let at = 0; at < bytes.length; ) {
+    const byte = bytes[at]!;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0) return at;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at, at + length));
+    } catch {
+      return at;
+    }
+    at += length;
+  }
+  return bytes.length;
 }
 
 /**
@@ -29,22 +88,23 @@ function unusable(file: string, reason: string): QuelleError {
  * BOM or recognised without one). Refuses binary files and invalid text, saying how to fix it.
  */
 export function decodeArticleBytes(file: string, bytes: Uint8Array): string {
-  if (bytes.length === 0) throw unusable(file, 'empty file');
-  if (startsWith(bytes, [0xff, 0xfe, 0, 0]) || startsWith(bytes, [0, 0, 0xfe, 0xff])) throw unusable(file, 'UTF-32 text; save it as UTF-8');
+  if (bytes.length === 0) throw unusable(file, 'empty file', 'empty');
+  if (startsWith(bytes, [0xff, 0xfe, 0, 0]) || startsWith(bytes, [0, 0, 0xfe, 0xff])) throw unusable(file, 'UTF-32 text; save it as UTF-8', 'utf32');
   const utf16 = utf16Encoding(bytes);
   if (utf16 !== null) {
     try {
       // The decoder drops a BOM; an odd byte count or a lone surrogate is an error.
       return new TextDecoder(utf16, { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch (cause) {
-      throw new QuelleError(ErrorCode.ArticleUnusable, `${file}: not valid UTF-16 text (${utf16 === 'utf-16le' ? 'little' : 'big'} endian); save it as UTF-8`, { cause });
+      throw unusable(file, `not valid UTF-16 text (${utf16 === 'utf-16le' ? 'little' : 'big'} endian); save it as UTF-8`, 'utf16', null, cause);
     }
   }
-  if (bytes.subarray(0, 8192).includes(0)) throw unusable(file, 'binary file (contains NUL bytes), not text');
+  const nul = bytes.subarray(0, 8192).indexOf(0);
+  if (nul !== -1) throw unusable(file, 'binary file (contains NUL bytes), not text', 'binary', lineAtByte(bytes, nul));
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (cause) {
-    throw new QuelleError(ErrorCode.ArticleUnusable, `${file}: not valid UTF-8 text; save it as UTF-8`, { cause });
+    throw unusable(file, 'not valid UTF-8 text; save it as UTF-8', 'encoding', lineAtByte(bytes, firstInvalidUtf8(bytes)), cause);
   }
 }
 
@@ -83,14 +143,26 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 export function parseArticle(file: string, text: string): Article {
   const id = path.basename(file, path.extname(file));
   let body = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (body.trim() === '') throw unusable(file, 'empty file (only blank lines)');
-  if (hasControlCharacters(body)) throw unusable(file, 'binary file (control characters), not text');
+  if (body.trim() === '') throw unusable(file, 'empty file (only blank lines)', 'empty');
+  const control = firstControlCharacter(body);
+  if (control !== null) throw unusable(file, 'binary file (control characters), not text', 'binary', lineAt(body, control));
 
   const front = readFrontMatter(file, body);
+  const whole = body;
   body = front.rest;
+  const bodyStartLine = lineAt(whole, whole.length - body.length);
+  /** The file's line where a block (as split) begins, searched from the end of the block before it. */
+  let searchFrom = 0;
+  const lineOfBlock = (block: string): number => {
+    const at = body.indexOf(block.split('\n')[0]!, searchFrom);
+    if (at === -1) return bodyStartLine;
+    searchFrom = at + 1;
+    return bodyStartLine + lineAt(body, at) - 1;
+  };
   const blocks = splitBlocks(body);
 
   let title = front.title;
+  let titleLine = front.titleLine;
   let date = front.date;
   let category = front.category;
 
@@ -100,7 +172,9 @@ export function parseArticle(file: string, text: string): Article {
   const isTitleHeading = headingIndex !== -1 && headingIndex <= 2 && !blocks.slice(0, headingIndex).some(looksLikeBodyText);
   if (title === null && isTitleHeading) {
     const header = blocks.splice(0, headingIndex + 1);
-    title = cleanInline(header.pop()!.replace(/^#\s+/, ''));
+    const heading = header.pop()!;
+    titleLine = lineOfBlock(heading);
+    title = cleanInline(heading.replace(/^#\s+/, ''));
     for (const line of header) {
       if (looksLikeDateLine(line)) date ??= parseDateLine(line);
       else category ??= cleanInline(line);
@@ -116,7 +190,10 @@ export function parseArticle(file: string, text: string): Article {
       category ??= cleanInline(line);
     }
     const titleBlock = blocks.shift();
-    if (titleBlock !== undefined) title = cleanInline(titleBlock.replace(/^#+\s+/, ''));
+    if (titleBlock !== undefined) {
+      titleLine = lineOfBlock(titleBlock);
+      title = cleanInline(titleBlock.replace(/^#+\s+/, ''));
+    }
   }
 
   const paragraphs = blocks
@@ -124,8 +201,8 @@ export function parseArticle(file: string, text: string): Article {
     .map(toParagraph)
     .filter((paragraph) => /[\p{L}\p{N}]/u.test(paragraph));
 
-  if (!title) throw unusable(file, 'no title line');
-  if (paragraphs.length === 0) throw unusable(file, 'no body paragraphs after the title');
+  if (!title) throw unusable(file, 'no title line', 'noTitle', bodyStartLine);
+  if (paragraphs.length === 0) throw unusable(file, 'no body paragraphs after the title', 'noBody', titleLine);
 
   const contentHash = createHash('sha256')
     .update(JSON.stringify([PARSER_VERSION, title, date, category, front.url, paragraphs]))
@@ -136,21 +213,43 @@ export function parseArticle(file: string, text: string): Article {
 
 interface FrontMatter {
   title: string | null;
+  /** The line of the `title:` key, when the front matter has one. */
+  titleLine: number | null;
   date: string | null;
   category: string | null;
   url: string | null;
   rest: string;
 }
 
+/** Where a link may point: the web, nothing else (`javascript:`, `data:`, `file:` are refused). */
+const LINK_PROTOCOLS = new Set(['http:', 'https:']);
+
+/**
+ * The article's source URL in its normal form, or null when it is not an absolute http(s) URL
+ * without credentials: the bot turns it into a link, so only the web is allowed.
+ */
+export function normaliseSourceUrl(text: string): string | null {
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  if (!LINK_PROTOCOLS.has(url.protocol) || url.username !== '' || url.password !== '' || url.hostname === '') return null;
+  return url.href;
+}
+
 function readFrontMatter(file: string, text: string): FrontMatter {
-  const none: FrontMatter = { title: null, date: null, category: null, url: null, rest: text };
+  const none: FrontMatter = { title: null, titleLine: null, date: null, category: null, url: null, rest: text };
   const match = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
   if (!match) return none;
+  /** The file's line of a front matter key (the block starts on line 2, after `---`). */
+  const keyLine = (key: string): number | null => {
+    const at = new RegExp(`^${key}[ \\t]*:`, 'm').exec(match[1]!)?.index;
+    return at === undefined ? null : lineAt(match[1]!, at) + 1;
+  };
   let data: unknown;
   try {
     data = parseYaml(match[1]!);
   } catch (cause) {
-    throw new QuelleError(ErrorCode.ArticleUnusable, `${file}: invalid YAML front matter; fix or remove the block between the --- lines`, { cause });
+    const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw unusable(file, 'invalid YAML front matter; fix or remove the block between the --- lines', 'frontMatter', line === undefined ? 2 : line + 1, cause);
   }
   if (data === null || typeof data !== 'object') return { ...none, rest: text.slice(match[0].length) };
   const fields = data as Record<string, unknown>;
@@ -159,11 +258,17 @@ function readFrontMatter(file: string, text: string): FrontMatter {
   const rawDate = fields.date instanceof Date ? fields.date.toISOString().slice(0, 10) : text_(fields.date);
   // A timestamp (`2025-09-05T10:00:00+02:00`) dates the article by its day as written.
   const dayOf = (value: string): string => value.replace(/^(\d{4}-\d{2}-\d{2})[Tt ]\d{1,2}:\d{2}.*$/, '$1');
+  const rawUrl = text_(fields.url);
+  const url = rawUrl === null ? null : normaliseSourceUrl(rawUrl);
+  if (rawUrl !== null && url === null) {
+    throw unusable(file, 'the url in the front matter is not an http(s) address (such as https://example.com/article); fix or remove it', 'unsafeUrl', keyLine('url'));
+  }
   return {
     title: text_(fields.title),
+    titleLine: keyLine('title'),
     date: rawDate === null ? null : (parseDateLine(dayOf(rawDate)) ?? null),
     category: text_(fields.category),
-    url: text_(fields.url),
+    url,
     rest: text.slice(match[0].length),
   };
 }
@@ -223,9 +328,13 @@ function cleanInline(text: string): string {
     .trim();
 }
 
-function hasControlCharacters(text: string): boolean {
+/** Offset of the first control character when there are too many for text (binary data), or null. */
+function firstControlCharacter(text: string): number | null {
   const sample = text.slice(0, 8192);
   // eslint-disable-next-line no-control-regex
-  const controls = sample.match(/[\x00-\x08\x0e-\x1f\x7f]/g)?.length ?? 0;
-  return controls > 0 && controls / sample.length > 0.01;
+  const controls = /[\x00-\x08\x0e-\x1f\x7f]/g;
+  const count = sample.match(controls)?.length ?? 0;
+  if (count === 0 || count / sample.length <= 0.01) return null;
+  controls.lastIndex = 0;
+  return controls.exec(sample)!.index;
 }

@@ -8,7 +8,8 @@ import { decodeArticleBytes, parseArticle } from './parse-article.ts';
 /** Article files are plain text or Markdown; anything else in the folder is ignored. */
 const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
 
-function isArticleFileName(name: string): boolean {
+/** Whether a name in the seeds folder is an article file: `.txt` or `.md`, not hidden. */
+export function isArticleFileName(name: string): boolean {
   return ARTICLE_EXTENSIONS.has(path.extname(name).toLowerCase()) && !name.startsWith('.');
 }
 

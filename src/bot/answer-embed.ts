@@ -4,6 +4,7 @@ import type { SearchHit, SearchResponse } from '../retrieval/retriever.ts';
 import { EMBED_LIMITS } from './embed-limits.ts';
 import type { Language, Messages } from './messages.ts';
 import { safeText, truncate } from './safe-text.ts';
+import { sourceLink, type SourceLink } from './source-link.ts';
 
 /** Quelle's accent colour. */
 export const EMBED_COLOR = 0x2f6f8f;
@@ -11,6 +12,16 @@ export const EMBED_COLOR = 0x2f6f8f;
 const FOOTER_MAX = 200;
 /** A long category is cut first, so that the citation keeps its date and paragraph. */
 const CATEGORY_MAX = 100;
+/**
+ * A link is never cut (a cut one would not be a link): one longer than this (a very long title
+ * or URL) is left out, and the citation shows its title as unlinked ones do. Five fields of at
+ * least ~1000 characters leave room for it and the excerpt.
+ */
+const LINK_MAX = 400;
+
+function usableLink(link: SourceLink | null): SourceLink | null {
+  return link && link.markdown.length <= LINK_MAX ? link : null;
+}
 
 /**
  * The answer to a question as one embed: the question as title, one field per cited passage
@@ -29,22 +40,26 @@ export function buildAnswerEmbed(question: string, response: SearchResponse, lan
   if (hits.length === 0) {
     return { title, description: messages.nothingRelevant, color: EMBED_COLOR, footer: { text: footer } };
   }
-  const names = hits.map((hit, i) => truncate(`${i + 1}. ${safeText(hit.passage.title)}`, EMBED_LIMITS.fieldName));
+  // Field names show no Markdown, so a linked citation's title moves into the value, where it
+  // is the link; the name keeps the rank and shows the domain the link leads to.
+  const links = hits.map((hit) => usableLink(sourceLink(hit.passage.title, hit.passage.url)));
+  const names = hits.map((hit, i) => truncate(`${i + 1}. ${links[i] ? links[i].domain : safeText(hit.passage.title)}`, EMBED_LIMITS.fieldName));
   const used = title.length + footer.length + names.reduce((sum, name) => sum + name.length, 0);
   // What is left of the 6000 characters is shared evenly by the field values.
   const perField = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - used - 10) / hits.length));
-  const fields = hits.map((hit, i) => ({ name: names[i]!, value: fieldValue(hit, language, perField) }));
+  const fields = hits.map((hit, i) => ({ name: names[i]!, value: fieldValue(hit, links[i]!, language, perField) }));
   return { title, color: EMBED_COLOR, fields, footer: { text: footer } };
 }
 
-function fieldValue(hit: SearchHit, language: Language, max: number): string {
+function fieldValue(hit: SearchHit, link: SourceLink | null, language: Language, max: number): string {
   const { passage } = hit;
   const meta = [formatDate(passage.date, language), passage.category ? truncate(safeText(passage.category), CATEGORY_MAX) : null, `¶ ${passage.paragraph}`]
     .filter(Boolean)
     .join(' · ');
   // Cut inside the asterisks, so that the italic span stays closed.
   const header = `*${truncate(meta, Math.floor(max / 3) - 2)}*`;
-  return `${header}\n${fitExcerpt(hit.excerpt, max - header.length - 1)}`;
+  const linkLine = link ? `${link.markdown}\n` : '';
+  return `${linkLine}${header}\n${fitExcerpt(hit.excerpt, max - linkLine.length - header.length - 1)}`;
 }
 
 /**

@@ -4,7 +4,14 @@ import type { Embedder } from '../embedding/embedder.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_MENTIONS } from './command.ts';
-import { commands } from './commands/index.ts';
+import { ArticleDesk } from '../article-admin/article-desk.ts';
+import { ArticleStore } from '../article-admin/article-store.ts';
+import { FanOutAuditSink, LogAuditSink, type AuditSink } from '../article-admin/audit.ts';
+import type { IndexUpdater } from '../article-admin/index-updater.ts';
+import { FeedPoller, feedStateFile } from '../ingest/feeds/feed-poller.ts';
+import { watchSeeds, type SeedsWatcher, type SeedsWatcherOptions } from '../ingest/seeds-watcher.ts';
+import { ChannelAuditSink } from './audit-channel.ts';
+import { commands, handlers } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
@@ -16,6 +23,8 @@ import { SearchService } from './search-service.ts';
 export interface Bot {
   readonly client: Client;
   readonly service: SearchService;
+  /** The news feeds' poller, when QUELLE_FEEDS lists any. */
+  readonly feeds: FeedPoller | null;
   /**
    * Resolves when Discord closes the gateway for good (bad token, disallowed intents, …): the
    * client will not reconnect, so the process should stop with the error's advice.
@@ -38,11 +47,13 @@ export interface CreateBotOptions {
   readonly redactor?: SecretRedactor;
   /** How often a continuing gateway outage is logged again (default 30 s; tests shorten it). */
   readonly outageWarningIntervalMs?: number;
+  /** Timing of the seeds folder's watcher (tests shorten it). */
+  readonly seedsWatcher?: SeedsWatcherOptions;
 }
 
 /** Wires the discord.js client to the search service and the command handlers. */
-export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs }: CreateBotOptions): Bot {
-  const service = new SearchService(config, logger, embedder);
+export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs, seedsWatcher = {} }: CreateBotOptions): Bot {
+  const service = new SearchService(config, logger, embedder, { hotReload: true });
   const cooldowns = new Cooldowns(config.cooldownSeconds);
   const client = new Client({
     // Mentions of the bot carry their content without the privileged MessageContent intent.
@@ -60,8 +71,17 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
     },
   });
 
-  const route = createInteractionRouter({ commands, service, config, logger, cooldowns });
-  const answerMention = createMentionHandler({ service, config, logger, cooldowns });
+  const auditSinks: AuditSink[] = [new LogAuditSink(logger)];
+  if (config.auditChannelId) auditSinks.push(new ChannelAuditSink(client, config.auditChannelId));
+  const updater: IndexUpdater = { update: () => service.requestUpdate(), current: () => service.current?.index ?? null };
+  const store = new ArticleStore(config.seedsDir);
+  const audit = new FanOutAuditSink(auditSinks, logger);
+  const articles = new ArticleDesk({ store, index: updater, audit });
+  const feeds = config.feeds.length > 0 ? new FeedPoller({ feeds: config.feeds, intervalMs: config.feedMinutes * 60_000, store, audit, index: updater, stateFile: feedStateFile(config.indexDir), logger }) : null;
+  const services = { service, config, logger, cooldowns, articles, feeds };
+  const route = createInteractionRouter({ ...services, commands, handlers });
+  const answerMention = createMentionHandler(services);
+  let watcher: SeedsWatcher | null = null;
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.MessageCreate, (message) => void answerMention(message));
   client.on(Events.Error, (error) => logger.error({ error: redactSecrets(describeError(error)) }, 'Discord client error'));
@@ -70,9 +90,24 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
   return {
     client,
     service,
+    feeds,
     fatal: gateway.fatal,
     async start() {
       await service.start();
+      if (config.watchSeeds) {
+        watcher = await watchSeeds(
+          config.seedsDir,
+          (files) => {
+            logger.info({ files: files.size }, 'Seeds folder changed; updating the index');
+            service.requestUpdate().catch((error: unknown) => logger.error({ error: redactSecrets(describeError(error)) }, 'Updating the index after a change in the seeds folder failed; the previous index keeps serving'));
+          },
+          logger,
+          seedsWatcher,
+        ).catch((error: unknown) => {
+          logger.warn({ error: describeError(error) }, 'Cannot watch the seeds folder; new files are indexed at the next /reindex');
+          return null;
+        });
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       const refused = gateway.fatal.then((error) => Promise.reject(error));
       try {
@@ -81,8 +116,11 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
         // discord.js rejects login with a bare "Authentication failed"; the close code says more.
         throw gateway.fatalError ?? error;
       }
+      // After login: what the feeds save is posted to the audit channel.
+      feeds?.start();
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
+      const denseRelevance = retriever && config.mode !== 'lexical' ? retriever.denseRelevance(config.mode) : null;
       logger.info(
         {
           user: client.user?.tag,
@@ -94,12 +132,17 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
           ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
           ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
           ...(service.vectorsProblem ? { vectorsProblem: service.vectorsProblem } : {}),
+          // Whether the model may say "relevant" (its calibration on this index), or why only word search decides.
+          ...(denseRelevance ? { denseRelevance } : {}),
+          ...(config.deprecations.length > 0 ? { deprecated: config.deprecations } : {}),
         },
         'Quelle is ready',
       );
     },
     async stop() {
       gateway.stop();
+      await watcher?.close();
+      await feeds?.stop();
       await client.destroy();
       await service.dispose();
     },

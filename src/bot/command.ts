@@ -1,16 +1,33 @@
-import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  MessageComponentInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { ArticleDesk } from '../article-admin/article-desk.ts';
 import type { BotConfig } from '../config.ts';
+import type { FeedStatusSource } from '../ingest/feeds/feed-status.ts';
 import type { Logger } from '../logger.ts';
 import type { Cooldowns } from './cooldowns.ts';
 import type { Language, Messages } from './messages.ts';
 import type { SearchService } from './search-service.ts';
 
-/** What every command handler gets: dependencies are passed in, never reached for globally. */
-export interface CommandContext {
+/** The services every handler may use: passed in, never reached for globally. */
+export interface BotServices {
   readonly service: SearchService;
   readonly config: BotConfig;
   readonly logger: Logger;
   readonly cooldowns: Cooldowns;
+  /** Adding, replacing and removing articles (the same use cases as `npm run articles`). */
+  readonly articles: ArticleDesk;
+  /** The news feeds' state for /stats, or null when no feed is configured. */
+  readonly feeds: FeedStatusSource | null;
+}
+
+/** What every command and interaction handler gets: the services, plus this interaction's language and reference. */
+export interface CommandContext extends BotServices {
   readonly language: Language;
   readonly messages: Messages;
   /** Ties the user's error reference to the log line. */
@@ -20,11 +37,15 @@ export interface CommandContext {
 /** A guard's verdict: go on, or stop with a reason the user can read. */
 export type GuardResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+/** Every interaction a guard may be asked about: commands, their autocomplete, modal submissions and components. */
+export type GuardedInteraction = ChatInputCommandInteraction | AutocompleteInteraction | ModalSubmitInteraction | MessageComponentInteraction;
+
 /**
- * A check a command declares, run by the router before the handler (Sapphire's preconditions).
- * The router answers a denial privately; the handler never sees the interaction.
+ * A check a command or handler declares, run by the router before the handler (Sapphire's
+ * preconditions). The router answers a denial privately (an autocomplete with no suggestions);
+ * the handler never sees the interaction.
  */
-export type Guard = (interaction: ChatInputCommandInteraction, context: CommandContext) => GuardResult;
+export type Guard = (interaction: GuardedInteraction, context: CommandContext) => GuardResult;
 
 /**
  * One slash command: its registration data, its guards and its handler. Every option value is
@@ -34,6 +55,11 @@ export interface Command {
   readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   readonly guards?: readonly Guard[];
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  /**
+   * Suggestions for the option being typed (declared with `autocomplete: true`). The router
+   * answers with at most 25 of them, after the command's guards; a failure answers with none.
+   */
+  autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<readonly ApplicationCommandOptionChoiceData[]>;
 }
 
 /** Every message the bot sends: nobody is ever pinged by text it quotes or echoes. */

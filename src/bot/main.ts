@@ -10,7 +10,9 @@ import { redactSecrets, SecretRedactor } from './redact.ts';
 const USAGE = `Usage: npm start [-- --help]
 
 Runs the Quelle Discord bot until Ctrl-C or SIGTERM: it answers /ask, /reindex, /articles,
-/stats and @mentions from the index in QUELLE_INDEX_DIR, logging one JSON line per event.
+/article, /stats and @mentions from the index in QUELLE_INDEX_DIR, logging one JSON line per
+event. It indexes files added to QUELLE_SEEDS_DIR while it runs, serves indexes other processes
+build, and saves new items of QUELLE_FEEDS as articles.
 
 Settings come from the environment or .env (see .env.example):
   DISCORD_TOKEN      the bot token (required)
@@ -18,10 +20,14 @@ Settings come from the environment or .env (see .env.example):
   DISCORD_GUILD_ID   the server to register commands in while developing
   DISCORD_API_URL    a REST proxy or the local Discord twin
   QUELLE_INDEX_DIR, QUELLE_SEEDS_DIR, QUELLE_MODE, EMBEDDING_MODEL(_DIR), LOG_LEVEL, …
+  QUELLE_WATCH       index changes in the seeds folder as they happen (default true)
+  QUELLE_FEEDS       RSS/Atom feeds to save new articles from; QUELLE_FEED_MINUTES between polls
+  QUELLE_AUDIT_CHANNEL_ID   a channel where every article change is posted
 
 Related commands:
   npm run index      build the index from the articles first
   npm run register   register the slash commands with Discord (once, and after changes)
+  npm run articles   add, replace, remove, show and list articles from the command line
   npx tsx test/discord-twin/serve.ts   a local Discord twin to try the bot without Discord
 
 Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 cannot start or Discord closed the connection for

@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Message, MessageReplyOptions } from 'discord.js';
 import { describeError } from '../errors.ts';
 import { buildAnswerEmbed } from './answer-embed.ts';
-import { NO_MENTIONS } from './command.ts';
+import { NO_MENTIONS, type BotServices } from './command.ts';
 import { languageOf, messagesFor } from './messages.ts';
 import { parseQuestion } from './question.ts';
-import { questionLanguage } from './question-language.ts';
+import { questionLanguage } from '../retrieval/question-language.ts';
 import { redactSecrets } from './redact.ts';
-import type { RouterDependencies } from './interaction-router.ts';
 
 /**
  * Answers a message that mentions the bot, like /ask: the text after the mention is the
  * question. Messages carry no locale: the question's own language picks the reply's when it is
  * clearly German or English, otherwise the guild's preferred locale does.
  */
-export function createMentionHandler(dependencies: Omit<RouterDependencies, 'commands'>): (message: Message) => Promise<void> {
+export function createMentionHandler(dependencies: BotServices): (message: Message) => Promise<void> {
   const { service, config, logger, cooldowns } = dependencies;
   return async (message) => {
     const botId = message.client.user.id;

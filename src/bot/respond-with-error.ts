@@ -4,12 +4,18 @@ import { NO_MENTIONS } from './command.ts';
 /**
  * Tells the user that something failed, privately, whatever state the interaction is in:
  * never "The application did not respond". A public deferral is deleted and replaced by an
- * ephemeral follow-up, so the error is not shown to the channel.
+ * ephemeral follow-up, so the error is not shown to the channel. A component (or a modal sent
+ * from one) that deferred may have deferred an update of its message, which deleting the reply
+ * would delete: it gets a follow-up.
  */
 export async function respondWithError(interaction: RepliableInteraction, content: string): Promise<void> {
   const payload = { content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(payload);
+    return;
+  }
+  if (interaction.isMessageComponent() || (interaction.isModalSubmit() && interaction.isFromMessage())) {
+    await interaction.followUp(payload);
     return;
   }
   if (interaction.deferred && !interaction.replied && !interaction.ephemeral) {

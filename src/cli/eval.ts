@@ -1,32 +1,32 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { runIndexer } from '../indexer/run-indexer.ts';
-import type { Embedder } from '../embedding/embedder.ts';
-import type { SearchIndex } from '../index/search-index.ts';
-import { calibrateThreshold, evalSplitOf, summarizeOutcomes, type EvalMetrics, type EvalOutcome } from '../retrieval/evaluate.ts';
+import { proposeThresholds, type ThresholdProposal } from '../retrieval/evaluation/calibrate.ts';
+import { carriesLanguage, EVAL_LANGUAGES, EvalSetError, filterEvalSet, parseEvalSet, type EvalSet } from '../retrieval/evaluation/labelled-set.ts';
+import { evaluationFailures, runEvaluation, summarizeEvaluation, type EvaluationRun } from '../retrieval/evaluation/run-evaluation.ts';
+import { tuneFusion, type FusionTrial } from '../retrieval/evaluation/tune-fusion.ts';
 import type { FusionSettings } from '../retrieval/fuse-rankings.ts';
-import type { RelevanceThresholds } from '../retrieval/relevance.ts';
 import { retrieverFor } from '../retrieval/open-retriever.ts';
-import { Retriever, SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
+import { SEARCH_MODES } from '../retrieval/retriever.ts';
 import { parseCliArgs, printable, runCli, UsageError } from '../command-line.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
 import { formatSeconds, loadCliConfig, parseChoice, parsePositiveInt, stderrLogger } from './cli-support.ts';
 
 const USAGE = `Usage: npm run eval -- --seeds DIR --questions FILE.jsonl [--k 10] [--mode hybrid|dense|lexical]
-                      [--distractors DIR] [--split dev|test|all] [--unanswerable FILE.jsonl]
+                      [--distractors DIR] [--split dev|test|all] [--lang de|en] [--unanswerable FILE.jsonl]
                       [--failures] [--calibrate] [--tune-fusion] [--json]
 
 Builds a temporary index of the articles in DIR and measures how well questions find their
 gold paragraph. Each line of FILE is {"question": "...", "article": "<file name without extension>",
-"paragraph": <1-based body paragraph>}.
+"paragraph": <1-based body paragraph>}, or {"question": "...", "unanswerable": true} for a question
+the articles cannot answer (as \`npm run feedback -- export\` writes them).
   --k N                how many results to retrieve per question (default 10)
   --mode MODE          hybrid (default), dense or lexical
   --distractors DIR    add another article folder to the index (it has no questions); repeatable
   --split SPLIT        dev or test: half of the questions, split by article (default all)
+  --lang LANG          de or en: only the rows whose "lang" (or "language") is LANG
   --unanswerable FILE  questions the articles cannot answer ({"question": "..."} per line; split
                        by question): reports how many are declined
   --failures           list the questions whose gold paragraph was not ranked first
@@ -36,21 +36,8 @@ gold paragraph. Each line of FILE is {"question": "...", "article": "<file name 
   --tune-fusion        hybrid mode: rank the fusion settings (RRF k × dense weight) by MRR@10 and
                        print the best as QUELLE_RRF_K and QUELLE_RRF_DENSE_WEIGHT (use --split dev)
   --json               print {"n","recall@1","recall@5","recall@10","mrr@10","p50_ms","p95_ms",
-                       "declined", and with --unanswerable "unanswerable_n","unanswerable_declined"}`;
-
-const questionSchema = z.object({
-  question: z.string().min(1),
-  article: z.string().min(1),
-  paragraph: z.number().int().positive(),
-});
-const unanswerableSchema = z.object({ question: z.string().min(1) });
-
-/** What calibration needs of one question: its best relevance signals over the retrieved hits. */
-interface Signals {
-  readonly lexicalScore: number;
-  readonly denseZ: number;
-  readonly declined: boolean;
-}
+                       "declined","mode", after a fallback "fallback_reason", and with unanswerable
+                       questions "unanswerable_n","unanswerable_declined"}`;
 
 runCli(async () => {
   const { values } = parseCliArgs(
@@ -61,6 +48,7 @@ runCli(async () => {
       mode: { type: 'string' },
       distractors: { type: 'string', multiple: true },
       split: { type: 'string' },
+      lang: { type: 'string' },
       unanswerable: { type: 'string' },
       failures: { type: 'boolean' },
       calibrate: { type: 'boolean' },
@@ -74,14 +62,19 @@ runCli(async () => {
   const config = loadCliConfig();
   const mode = parseChoice(values.mode, 'mode', SEARCH_MODES, config.mode);
   const split = parseChoice(values.split, 'split', ['dev', 'test', 'all'] as const, 'all');
+  const lang = values.lang === undefined ? undefined : parseChoice(values.lang, 'lang', EVAL_LANGUAGES, 'de');
   const k = Math.max(10, parsePositiveInt(values.k, 'k', 10));
-  const inSplit = (key: string): boolean => split === 'all' || evalSplitOf(key) === split;
-  const questions = (await readJsonLines(values.questions, questionSchema, '{"question": text, "article": text, "paragraph": number ≥ 1}')).filter((q) => inSplit(q.article));
-  const unanswerable = values.unanswerable
-    ? (await readJsonLines(values.unanswerable, unanswerableSchema, '{"question": text}')).filter((q) => inSplit(q.question))
-    : [];
-  if (questions.length === 0) throw new UsageError(`No questions in ${values.questions} for --split ${split}.`);
   if (values['tune-fusion'] && mode !== 'hybrid') throw new UsageError('--tune-fusion tunes hybrid search: add --mode hybrid (and a model).');
+
+  const questionsFile = await readEvalSet(values.questions, 'questions', lang);
+  const unanswerableFile = values.unanswerable ? await readEvalSet(values.unanswerable, 'unanswerable', lang) : null;
+  const set = filterEvalSet(
+    { answerable: questionsFile.answerable, unanswerable: [...questionsFile.unanswerable, ...(unanswerableFile?.unanswerable ?? [])] },
+    { split, lang },
+  );
+  if (set.answerable.length === 0) {
+    throw new UsageError(`No answerable questions (rows with "article" and "paragraph") in ${values.questions} for --split ${split}${lang ? ` --lang ${lang}` : ''}.`);
+  }
   const logger = stderrLogger();
 
   const { embedder, unavailableReason } = mode === 'lexical' ? { embedder: null, unavailableReason: null } : await openEmbedder(config.model);
@@ -98,53 +91,28 @@ runCli(async () => {
     });
     logger.info(`Indexed ${summary.articles} articles, ${summary.passages} passages in ${formatSeconds(summary.seconds)} (${summary.passagesPerSecond.toFixed(1)} passages/s)`);
     const retriever = await retrieverFor(index, { mode, modelSettings: config.model, embedder, relevance: config.relevance, fusion: config.fusion });
-    const signalsOf = (response: SearchResponse): Signals => ({
-      lexicalScore: Math.max(0, ...response.hits.map((hit) => hit.lexicalScore ?? 0)),
-      denseZ: Math.max(-Infinity, ...response.hits.map((hit) => hit.denseZ ?? -Infinity)),
-      declined: response.declined,
-    });
+    const run = await runEvaluation(retriever, set, { k, mode, modelProblem: unavailableReason });
+    const reportUnanswerable = values.unanswerable !== undefined || set.unanswerable.length > 0;
+    const metrics = summarizeEvaluation(run, { reportUnanswerable });
 
-    const outcomes: EvalOutcome[] = [];
-    const answerableSignals: Signals[] = [];
-    const failures: string[] = [];
-    for (const item of questions) {
-      const started = performance.now();
-      const response = await retriever.search(item.question, { k, mode });
-      const latencyMs = performance.now() - started;
-      const goldRank = goldRankOf(response, item);
-      outcomes.push({ goldRank, latencyMs });
-      answerableSignals.push(signalsOf(response));
-      if (goldRank !== 1 || response.declined) {
-        const top = response.hits[0]?.passage;
-        failures.push(
-          `- ${printable(item.question)}${response.declined ? ' (declined)' : ''}\n    gold ${printable(item.article)} ¶${item.paragraph} ${goldRank === null ? `not in the top ${k}` : `at rank ${goldRank}`}; first: ${top ? `${printable(top.articleId)} ¶${top.paragraph}: ${printable(top.text.slice(0, 100))}…` : 'nothing'}`,
-        );
-      }
-    }
-    const unanswerableSignals: Signals[] = [];
-    for (const item of unanswerable) unanswerableSignals.push(signalsOf(await retriever.search(item.question, { k, mode })));
-
-    const share = (list: readonly Signals[]): number => (list.length === 0 ? 0 : list.filter((s) => s.declined).length / list.length);
-    const metrics = {
-      ...summarizeOutcomes(outcomes),
-      declined: round(share(answerableSignals)),
-      ...(values.unanswerable ? { unanswerable_n: unanswerable.length, unanswerable_declined: round(share(unanswerableSignals)) } : {}),
-    };
-    if (values.failures) process.stderr.write(`${failures.length} questions not answered first:\n${failures.join('\n')}\n`);
-    if (values.calibrate) process.stderr.write(calibration(answerableSignals, unanswerableSignals, mode));
+    if (values.failures) process.stderr.write(formatFailures(run));
+    if (values.calibrate) process.stderr.write(formatCalibration(proposeThresholds(run.answerable.map((result) => result.signals), run.unanswerable, run.mode), run));
     if (values['tune-fusion']) {
-      if (!embedder || retriever.denseUnavailableReason()) throw new Error(`--tune-fusion needs the model: ${retriever.denseUnavailableReason() ?? unavailableReason}`);
-      process.stderr.write(await tuneFusion(index, embedder, questions, k, config.fusion, config.relevance));
+      const denseProblem = retriever.denseUnavailableReason();
+      if (!embedder || denseProblem) throw new QuelleError(ErrorCode.ModelUnavailable, `--tune-fusion needs the model: ${denseProblem ?? unavailableReason}`);
+      const trials = await tuneFusion({ index, embedder, questions: set.answerable, k, relevance: config.relevance });
+      process.stderr.write(formatFusionTrials(trials, config.fusion, set.answerable.length));
     }
     if (values.json) {
       process.stdout.write(`${JSON.stringify(metrics)}\n`);
     } else {
+      const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
       process.stdout.write(
-        `${metrics.n} questions (split ${split}), mode ${retriever.denseUnavailableReason() && mode !== 'lexical' ? 'lexical (fallback)' : mode}\n` +
+        `${metrics.n} questions (split ${split}${lang ? `, lang ${lang}` : ''}), mode ${run.mode}${run.fallbackReason ? ` (fallback from ${run.requestedMode}: ${printable(run.fallbackReason)})` : ''}\n` +
           `recall@1 ${metrics['recall@1'].toFixed(3)}  recall@5 ${metrics['recall@5'].toFixed(3)}  recall@10 ${metrics['recall@10'].toFixed(3)}  MRR@10 ${metrics['mrr@10'].toFixed(3)}\n` +
           `latency p50 ${metrics.p50_ms.toFixed(2)} ms  p95 ${metrics.p95_ms.toFixed(2)} ms\n` +
-          `answerable questions declined: ${(metrics.declined * 100).toFixed(1)}%\n` +
-          (values.unanswerable ? `unanswerable questions declined: ${(share(unanswerableSignals) * 100).toFixed(1)}% of ${unanswerable.length}\n` : ''),
+          `answerable questions declined: ${percent(metrics.declined)}\n` +
+          (reportUnanswerable ? `unanswerable questions declined: ${percent(metrics.unanswerable_declined ?? 0)} of ${metrics.unanswerable_n ?? 0}\n` : ''),
       );
     }
   } finally {
@@ -153,110 +121,52 @@ runCli(async () => {
   }
 });
 
-type LabelledQuestion = z.infer<typeof questionSchema>;
-
-/** 1-based rank of the question's gold paragraph among the hits, or null. */
-function goldRankOf(response: SearchResponse, item: LabelledQuestion): number | null {
-  const position = response.hits.findIndex((hit) => hit.passage.articleId === item.article && hit.passage.paragraph === item.paragraph);
-  return position === -1 ? null : position + 1;
-}
-
-/** The grid --tune-fusion searches: RRF k from sharp to flat, and the dense side's weight against the lexical side's 1. */
-const FUSION_GRID = { k: [1, 3, 5, 10, 20, 40, 60, 100], denseWeight: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2] };
-
-/**
- * Ranks every fusion setting of the grid by MRR@10 (then recall@1) over the questions, through
- * the same Retriever the bot uses. Each question is embedded once: only the fusion differs.
- */
-async function tuneFusion(
-  index: SearchIndex,
-  embedder: Embedder,
-  questions: readonly LabelledQuestion[],
-  k: number,
-  current: FusionSettings,
-  relevance: RelevanceThresholds,
-): Promise<string> {
-  const vectors = new Map<string, Float32Array>();
-  const cached: Embedder = {
-    modelId: embedder.modelId,
-    dimension: embedder.dimension,
-    embedPassages: (texts, options) => embedder.embedPassages(texts, options),
-    dispose: async () => {},
-    embedQuery: async (text, signal) => {
-      let vector = vectors.get(text);
-      if (!vector) vectors.set(text, (vector = await embedder.embedQuery(text, signal)));
-      return vector;
-    },
-  };
-  const rows: { fusion: FusionSettings; metrics: EvalMetrics }[] = [];
-  for (const rrfK of FUSION_GRID.k) {
-    for (const denseWeight of FUSION_GRID.denseWeight) {
-      const fusion = { k: rrfK, denseWeight };
-      const retriever = new Retriever(index, cached, { fusion, relevance });
-      const outcomes: EvalOutcome[] = [];
-      for (const item of questions) outcomes.push({ goldRank: goldRankOf(await retriever.search(item.question, { k, mode: 'hybrid' }), item), latencyMs: 0 });
-      rows.push({ fusion, metrics: summarizeOutcomes(outcomes) });
-    }
-  }
-  rows.sort((a, b) => b.metrics['mrr@10'] - a.metrics['mrr@10'] || b.metrics['recall@1'] - a.metrics['recall@1']);
-  const line = ({ fusion, metrics }: (typeof rows)[number]): string =>
-    `  k ${String(fusion.k).padStart(3)}  dense weight ${fusion.denseWeight.toFixed(2)}  MRR@10 ${metrics['mrr@10'].toFixed(3)}  recall@1 ${metrics['recall@1'].toFixed(3)}  recall@5 ${metrics['recall@5'].toFixed(3)}`;
-  const currentRow = rows.find((row) => row.fusion.k === current.k && row.fusion.denseWeight === current.denseWeight);
-  const best = rows[0]!;
-  return [
-    `fusion settings by MRR@10 (${questions.length} questions; best 5 of ${rows.length}):`,
-    ...rows.slice(0, 5).map(line),
-    currentRow ? `current (QUELLE_RRF_K ${current.k}, QUELLE_RRF_DENSE_WEIGHT ${current.denseWeight}):\n${line(currentRow)}` : `current (k ${current.k}, dense weight ${current.denseWeight}) is off the grid`,
-    `best: QUELLE_RRF_K=${best.fusion.k} QUELLE_RRF_DENSE_WEIGHT=${best.fusion.denseWeight}`,
-    '',
-  ].join('\n');
-}
-
-/**
- * Shares of answerable questions a calibrated threshold may decline. The defaults use 3%: the
- * rate on questions not calibrated on scatters by a few points, and 5% is the most it may reach.
- */
-const CALIBRATION_SHARES = [0.03, 0.05];
-
-/** Per signal, the thresholds that decline at most each calibration share of the answerable questions, and their effect. */
-function calibration(answerable: readonly Signals[], unanswerable: readonly Signals[], mode: string): string {
-  const lines = [`calibration (${mode}, ${answerable.length} answerable, ${unanswerable.length} unanswerable questions):`];
-  const report = (name: string, pick: (s: Signals) => number): void => {
-    for (const share of CALIBRATION_SHARES) {
-      const threshold = calibrateThreshold(answerable.map(pick), share);
-      const below = (list: readonly Signals[]): string => (list.length === 0 ? '–' : `${((list.filter((s) => pick(s) < threshold).length / list.length) * 100).toFixed(1)}%`);
-      lines.push(`  ${name} ≥ ${threshold.toFixed(3)}: declines ${below(answerable)} of answerable, ${below(unanswerable)} of unanswerable`);
-    }
-  };
-  if (mode !== 'dense') report('QUELLE_MIN_LEXICAL_SCORE', (s) => s.lexicalScore);
-  if (mode !== 'lexical') report('QUELLE_MIN_DENSE_Z', (s) => s.denseZ);
-  return `${lines.join('\n')}\n`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
-async function readJsonLines<T>(file: string, schema: z.ZodType<T>, shape: string): Promise<T[]> {
+/** Reads a question file; a malformed one is a usage error naming the line. `--lang` on a file without languages is one too. */
+async function readEvalSet(file: string, kind: 'questions' | 'unanswerable', lang: string | undefined): Promise<EvalSet> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read the questions file ${file}: ${(error as Error).message}`);
+    throw new UsageError(`Cannot read the ${kind} file ${file}: ${(error as Error).message}`);
   }
-  const rows: T[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      throw new UsageError(`${file}:${index + 1} is not valid JSON.`);
-    }
-    const parsed = schema.safeParse(row);
-    if (!parsed.success) throw new UsageError(`${file}:${index + 1} needs ${shape}.`);
-    rows.push(parsed.data);
+  try {
+    const set = parseEvalSet(text, file, kind);
+    if (lang && !carriesLanguage(set)) throw new UsageError(`--lang ${lang}: no row of ${file} says its language ("lang": "de" or "en"). Leave out --lang for this file.`);
+    return set;
+  } catch (error) {
+    if (error instanceof EvalSetError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function formatFailures(run: EvaluationRun): string {
+  const failures = evaluationFailures(run);
+  const lines = failures.map(({ item, goldRank, signals, top }) => {
+    const where = goldRank === null ? `not in the top ${run.k}` : `at rank ${goldRank}`;
+    const first = top ? `${printable(top.article)} ¶${top.paragraph}: ${printable(top.text.slice(0, 100))}…` : 'nothing';
+    return `- ${printable(item.question)}${signals.declined ? ' (declined)' : ''}\n    gold ${printable(item.article)} ¶${item.paragraph} ${where}; first: ${first}`;
   });
-  if (rows.length === 0) throw new UsageError(`${file} holds no questions.`);
-  return rows;
+  return `${failures.length} questions not answered first:\n${lines.join('\n')}\n`;
+}
+
+function formatCalibration(proposals: readonly ThresholdProposal[], run: EvaluationRun): string {
+  const share = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+  const lines = proposals.map(
+    (p) => `  ${p.setting} ≥ ${p.threshold.toFixed(3)}: declines ${share(p.answerableDeclined)} of answerable, ${share(p.unanswerableDeclined)} of unanswerable`,
+  );
+  return `calibration (${run.mode}, ${run.answerable.length} answerable, ${run.unanswerable.length} unanswerable questions):\n${lines.join('\n')}\n`;
+}
+
+function formatFusionTrials(trials: readonly FusionTrial[], current: FusionSettings, questions: number): string {
+  const line = ({ fusion, metrics }: FusionTrial): string =>
+    `  k ${String(fusion.k).padStart(3)}  dense weight ${fusion.denseWeight.toFixed(2)}  MRR@10 ${metrics['mrr@10'].toFixed(3)}  recall@1 ${metrics['recall@1'].toFixed(3)}  recall@5 ${metrics['recall@5'].toFixed(3)}`;
+  const currentTrial = trials.find((trial) => trial.fusion.k === current.k && trial.fusion.denseWeight === current.denseWeight);
+  const best = trials[0]!;
+  return [
+    `fusion settings by MRR@10 (${questions} questions; best 5 of ${trials.length}):`,
+    ...trials.slice(0, 5).map(line),
+    currentTrial ? `current (QUELLE_RRF_K ${current.k}, QUELLE_RRF_DENSE_WEIGHT ${current.denseWeight}):\n${line(currentTrial)}` : `current (k ${current.k}, dense weight ${current.denseWeight}) is off the grid`,
+    `best: QUELLE_RRF_K=${best.fusion.k} QUELLE_RRF_DENSE_WEIGHT=${best.fusion.denseWeight}`,
+    '',
+  ].join('\n');
 }

@@ -123,6 +123,24 @@ async function processStartTicks(pid: number): Promise<string | null> {
   }
 }
 
+/**
+ * The program a process runs (its argv[0]), null for a kernel thread (empty command line), or
+ * undefined when that cannot be read (no such process, or no /proc).
+ */
+async function processProgram(pid: number): Promise<string | null | undefined> {
+  try {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine === '' ? null : commandLine.split('\0')[0]!;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a program is Node.js (or a wrapper that runs it), the only kind that writes build locks. */
+function isNodeProgram(program: string): boolean {
+  return /node|tsx|npm|npx/i.test(path.basename(program));
+}
+
 /** When the system booted, in ms since the epoch (Linux), or null. */
 async function bootTimeMs(): Promise<number | null> {
   try {
@@ -196,6 +214,12 @@ async function judge(record: LockRecord, mtimeMs: number, self: ProcessIdentity,
       const startedMs = booted + (Number(liveStart) / CLOCK_TICKS_PER_SECOND) * 1000;
       // btime is whole seconds, start times are ticks: a second of slack.
       if (startedMs > mtimeMs + 1000) return { stale: true, reason: `process ${record.pid} started after the lock was written (its PID was reused)` };
+    }
+    // Only a Node.js process ever wrote such a lock: a kernel thread or any other program under
+    // that PID (PID 1 of a container, host PID 12 being a kernel thread) is someone else.
+    const program = await processProgram(record.pid);
+    if (program === null || (program !== undefined && !isNodeProgram(program))) {
+      return { stale: true, reason: `process ${record.pid} is ${program === null ? 'a kernel thread' : `"${path.basename(program)}"`}, not a Node.js build (its PID was reused)` };
     }
     return { stale: false, reason: `process ${record.pid} is running` };
   }
@@ -315,7 +339,7 @@ function lockedError(lockPath: string, holder: LockHolder | null, reason: string
     : 'another process';
   return new IndexLockedError(
     `Another index build (${who}) is running in ${path.dirname(lockPath)}: ${reason}. ` +
-      `Wait for it to finish. If that process no longer runs, its lock is taken over once its heartbeat is ${Math.round(staleAfterMs / 1000)} s old, or delete ${lockPath}.`,
+      `Wait for it to finish. A lock whose process is gone is taken over by the next build (one from another host or container once its heartbeat is ${Math.round(staleAfterMs / 1000)} s old); if you are sure no build runs, delete ${lockPath}.`,
     lockPath,
     holder,
     staleAfterMs,

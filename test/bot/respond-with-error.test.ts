@@ -5,7 +5,7 @@ import { respondWithError } from '../../src/bot/respond-with-error.ts';
 const CONTENT = 'Da ist etwas schiefgegangen. (Ref: abc123) @everyone';
 
 /** An interaction in a given state that records the calls made on it, in order. */
-function fakeInteraction(state: { deferred: boolean; replied: boolean; ephemeral: boolean | null }, options: { deleteFails?: boolean } = {}) {
+function fakeInteraction(state: { deferred: boolean; replied: boolean; ephemeral: boolean | null }, options: { deleteFails?: boolean; component?: boolean } = {}) {
   const calls: string[] = [];
   const record = (name: string, result: () => Promise<unknown> = () => Promise.resolve({})) =>
     vi.fn((..._args: unknown[]) => {
@@ -19,6 +19,8 @@ function fakeInteraction(state: { deferred: boolean; replied: boolean; ephemeral
     editReply: record('editReply'),
     deleteReply: record('deleteReply', () => (options.deleteFails ? Promise.reject(new Error('Unknown Message')) : Promise.resolve())),
     followUp: record('followUp'),
+    isMessageComponent: () => options.component === true,
+    isModalSubmit: () => false,
   };
   return { interaction, asInteraction: interaction as unknown as RepliableInteraction, calls };
 }
@@ -31,6 +33,13 @@ describe('respondWithError', () => {
     await respondWithError(asInteraction, CONTENT);
     expect(calls).toEqual(['reply']);
     expect(interaction.reply).toHaveBeenCalledWith(EPHEMERAL_PAYLOAD);
+  });
+
+  it('follows up on a component that deferred, never deleting the message its button is on', async () => {
+    const { interaction, asInteraction, calls } = fakeInteraction({ deferred: true, replied: false, ephemeral: false }, { component: true });
+    await respondWithError(asInteraction, CONTENT);
+    expect(calls).toEqual(['followUp']);
+    expect(interaction.followUp).toHaveBeenCalledWith(EPHEMERAL_PAYLOAD);
   });
 
   it('deletes a public deferral and follows up ephemerally, so the channel never sees the error', async () => {

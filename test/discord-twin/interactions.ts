@@ -28,7 +28,7 @@ import type {
 } from './types.js';
 import type { Changes } from './waiting.js';
 
-const InteractionType = { ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4 } as const;
+const InteractionType = { ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 const Callback = { Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9 } as const;
 
 /** Which callback types Discord accepts for which interaction kind. */
@@ -36,6 +36,8 @@ const ALLOWED_CALLBACKS: Record<TwinInteraction['kind'], number[]> = {
   command: [Callback.Reply, Callback.Defer, Callback.Modal],
   component: [Callback.Reply, Callback.Defer, Callback.DeferUpdate, Callback.Update, Callback.Modal],
   autocomplete: [Callback.Autocomplete],
+  // A modal submitted from a slash command (not from a message component) cannot update a message.
+  modal: [Callback.Reply, Callback.Defer],
 };
 
 const DEFAULT_WAIT_MS = 5000;
@@ -52,7 +54,7 @@ export class TwinInteraction implements InteractionHandle {
   constructor(
     readonly id: Snowflake,
     readonly token: string,
-    readonly kind: 'command' | 'autocomplete' | 'component',
+    readonly kind: 'command' | 'autocomplete' | 'component' | 'modal',
     readonly payload: JsonObject,
     readonly userId: Snowflake,
     readonly channelId: Snowflake,
@@ -127,7 +129,7 @@ function summary(message: TwinMessage | undefined): object | undefined {
 // ---------------------------------------------------------------------------------------------
 // Dispatching interactions
 
-interface BuildInput {
+export interface BuildInput {
   kind: TwinInteraction['kind'];
   type: number;
   data: JsonObject;
@@ -139,7 +141,7 @@ interface BuildInput {
   message?: JsonObject;
 }
 
-function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinInteraction {
+export function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinInteraction {
   const { state, gateway } = ctx;
   const member = state.members.get(input.userId);
   if (!member) throw new Error(`discord twin: no member ${input.userId}; create one with twin.addMember()`);
@@ -212,8 +214,10 @@ function hasFocused(options: CommandOptionInput[]): boolean {
   return options.some((o) => o.focused === true || hasFocused(o.options ?? []));
 }
 
-/** Wire options plus `resolved` entries for user/channel/role options, which discord.js looks up. */
-function buildOptions(state: TwinState, options: CommandOptionInput[]): { options: JsonObject[]; resolved: JsonObject } {
+/** Wire options plus `resolved` entries for user/channel/role/attachment options, which discord.js looks up. */
+function buildOptions(ctx: TwinContext, options: CommandOptionInput[]): { options: JsonObject[]; resolved: JsonObject } {
+  const { state } = ctx;
+  const attachments: JsonObject = {};
   const users: JsonObject = {};
   const members: JsonObject = {};
   const roles: JsonObject = {};
@@ -232,6 +236,11 @@ function buildOptions(state: TwinState, options: CommandOptionInput[]): { option
         const role = state.roles.get(id);
         if (role) roles[id] = apiRole(role);
       }
+      if (o.type === 11) {
+        const attachment = ctx.attachments.resolved(id);
+        if (!attachment) throw new Error(`discord twin: no attachment ${id}; upload one with twin.uploadAttachment()`);
+        attachments[id] = attachment;
+      }
       if (o.type === 7) {
         const channel = state.channels.get(id);
         if (channel) channels[id] = { id, name: channel.name, type: channel.type, permissions: '0' };
@@ -246,7 +255,7 @@ function buildOptions(state: TwinState, options: CommandOptionInput[]): { option
     });
   const converted = convert(options);
   const resolved: JsonObject = {};
-  for (const [key, map] of Object.entries({ users, members, roles, channels })) {
+  for (const [key, map] of Object.entries({ users, members, roles, channels, attachments })) {
     if (Object.keys(map).length > 0) resolved[key] = map;
   }
   return { options: converted, resolved };
@@ -264,7 +273,7 @@ export function sendCommand(ctx: TwinContext, input: SendCommandOptions): TwinIn
     throw new Error(`discord twin: command "/${input.name}" is not registered (registered: ${names.join(', ')})`);
   }
   if (command) checkOptions(command.options, given, `/${input.name}`, focused);
-  const { options, resolved } = buildOptions(state, given);
+  const { options, resolved } = buildOptions(ctx, given);
   const data: JsonObject = {
     id: command?.id ?? snowflake(),
     name: input.name,

@@ -4,12 +4,15 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
+import type { AttachmentStore } from './attachments.js';
 import type { GatewayServer } from './gateway.js';
 import type { TwinState } from './state.js';
 
 export interface TwinContext {
   state: TwinState;
   gateway: GatewayServer;
+  /** Files attached to commands, served like Discord's CDN (./attachments.ts). */
+  attachments: AttachmentStore;
   /** Filled in once the server listens (the port is random). */
   urls: { api: string; gateway: string };
 }

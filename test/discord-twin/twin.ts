@@ -11,6 +11,8 @@
  *   twin.addMember({ username, roles, permissions })     → { id, username, roles, permissions }
  *   await twin.sendCommand({ name, options, user, locale, permissions })   → InteractionHandle
  *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
+ *   twin.uploadAttachment({ filename, content })  → id for an ATTACHMENT option ({ type: 11, value: id })
+ *   await twin.submitModal({ interaction, values: { inputId: text } })  → InteractionHandle (type 5)
  *       handle.callbacks / original() / followups / state
  *       handle.waitForCallback() / waitForEdit(pred) / waitForFinal() / waitForFollowup(pred)
  *   await twin.sendMessage({ content, user, mentions, replyTo })            → UserMessageHandle
@@ -35,10 +37,12 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AttachmentStore } from './attachments.js';
 import { GatewayServer } from './gateway.js';
 import { isObject } from './limits.js';
 import { computePings } from './mentions.js';
 import { interactionRoutes, sendCommand, sendComponent } from './interactions.js';
+import { submitModal } from './modals.js';
 import { apiGuildCreate, apiMember, apiReady, apiRole, gatewayMessage } from './payloads.js';
 import { createRestHandler, type TwinContext } from './rest.js';
 import { coreRoutes } from './routes.js';
@@ -81,8 +85,12 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     },
     changed: () => state.changes.notify(),
   });
-  const ctx: TwinContext = { state, gateway, urls: { api: '', gateway: '' } };
-  const server = createServer(createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx)]));
+  const attachments = new AttachmentStore(() => ctx.urls.api.replace(/\/api$/, ''));
+  const ctx: TwinContext = { state, gateway, attachments, urls: { api: '', gateway: '' } };
+  const rest = createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx)]);
+  const server = createServer((request, response) => {
+    if (!attachments.handle(request, response)) rest(request, response);
+  });
   server.on('upgrade', (request, socket, head: Buffer) => gateway.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -170,6 +178,9 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     },
     sendCommand: async (input) => sendCommand(ctx, input),
     sendComponent: async (input) => sendComponent(ctx, input),
+    uploadAttachment: (input) => attachments.upload(input),
+    attachmentDownloads: attachments.downloads,
+    submitModal: async (input) => submitModal(ctx, input),
     sendMessage: async (input) => sendMessage(input),
     channelMessages: (channelId = state.ids.channelId) => state.messages.filter((m) => m.channelId === channelId),
     waitForChannelMessage: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>

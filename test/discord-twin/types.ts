@@ -114,6 +114,24 @@ export interface SendCommandOptions {
   channelId?: Snowflake;
 }
 
+export interface UploadAttachmentOptions {
+  filename: string;
+  content: string | Uint8Array;
+  contentType?: string;
+  /** The size sent in `resolved.attachments` (default: the real size). */
+  declaredSize?: number;
+}
+
+export interface SubmitModalOptions {
+  /** The interaction the bot answered with a modal (callback type 9). */
+  interaction: InteractionHandle;
+  /** Values by text input `custom_id`; inputs left out are submitted empty. */
+  values: Record<string, string>;
+  /** Default: the user of `interaction`. */
+  user?: Snowflake;
+  locale?: string;
+}
+
 export interface SendComponentOptions {
   customId: string;
   /** The (bot) message the component is attached to. */
@@ -303,8 +321,8 @@ export type InteractionState = 'pending' | 'deferred' | 'replied' | 'updated' | 
 export interface InteractionHandle {
   readonly id: Snowflake;
   readonly token: string;
-  /** 'command' (type 2), 'autocomplete' (type 4) or 'component' (type 3). */
-  readonly kind: 'command' | 'autocomplete' | 'component';
+  /** 'command' (type 2), 'autocomplete' (type 4), 'component' (type 3) or 'modal' (a submission, type 5). */
+  readonly kind: 'command' | 'autocomplete' | 'component' | 'modal';
   /** The INTERACTION_CREATE `d` as dispatched. */
   readonly payload: JsonObject;
   /** Every callback attempt, accepted or rejected. */
@@ -346,6 +364,12 @@ export interface DiscordTwin {
   addRole(options: AddRoleOptions): TwinRole;
   sendCommand(options: SendCommandOptions): Promise<InteractionHandle>;
   sendComponent(options: SendComponentOptions): Promise<InteractionHandle>;
+  /** Stores a file; pass the returned id as the value of an ATTACHMENT option (type 11). */
+  uploadAttachment(options: UploadAttachmentOptions): Snowflake;
+  /** Downloads of attachments, in order. */
+  readonly attachmentDownloads: readonly { id: Snowflake; at: number }[];
+  /** Submits the modal the bot showed for `interaction` (type 5), with the given values. */
+  submitModal(options: SubmitModalOptions): Promise<InteractionHandle>;
   sendMessage(options: SendMessageOptions): Promise<UserMessageHandle>;
   /** All messages of a channel (users' and the bot's, incl. ephemeral and deleted), oldest first. */
   channelMessages(channelId?: Snowflake): readonly TwinMessage[];

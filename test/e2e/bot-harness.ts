@@ -78,12 +78,14 @@ export interface HarnessOptions {
   readonly embedder?: Embedder;
   readonly clientOptions?: CreateBotOptions['clientOptions'];
   readonly outageWarningIntervalMs?: number;
+  /** Timing of the seeds folder's watcher (default: the bot's). */
+  readonly seedsWatcher?: CreateBotOptions['seedsWatcher'];
 }
 
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
 export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
 
-/** The environment that points a bot at a twin, with the fixture model and no cooldown. */
+/** The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds watcher. */
 export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
   return {
     DISCORD_TOKEN: BOT_TOKEN,
@@ -94,6 +96,9 @@ export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): 
     QUELLE_INDEX_DIR: indexDir,
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
+    // Tests that write into seeds/ and then run /reindex stay deterministic; the watcher's own
+    // tests turn it on (QUELLE_WATCH: 'true').
+    QUELLE_WATCH: 'false',
   };
 }
 
@@ -118,6 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
     ...embedder,
     ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
+    ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
   });
   await bot.start();
   return {

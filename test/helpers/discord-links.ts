@@ -80,6 +80,23 @@ export function renderedLinks(text: string): string[] {
   return found;
 }
 
+/** The links Discord would render in `text`, each with the text it shows (escapes resolved). */
+export function renderedLinkParts(text: string): { target: string; text: string }[] {
+  const found: { target: string; text: string }[] = [];
+  const shown = (nodes: unknown): string =>
+    Array.isArray(nodes) ? (nodes as Node[]).map((node) => (typeof node.content === 'string' ? node.content : shown(node.content))).join('') : typeof nodes === 'string' ? nodes : '';
+  const walk = (nodes: unknown): void => {
+    if (!Array.isArray(nodes)) return;
+    for (const node of nodes as Node[]) {
+      if (LINK_TYPES.has(node.type)) found.push({ target: String(node.target), text: shown(node.content) });
+      walk(node.content);
+      for (const value of Object.values(node)) if (Array.isArray(value) && value !== node.content) walk(value);
+    }
+  };
+  walk(parse(text, { inline: true }));
+  return found;
+}
+
 /** What Discord shows of escaped text: each backslash escape (`\x`, x not a letter, digit or space) as its character. */
 export function unescaped(text: string): string {
   return text.replace(/\\([^0-9A-Za-z\s])/g, '$1');

@@ -112,7 +112,7 @@ const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
  * does (the local tsx binary, without npm's own start-up and warnings). The environment points
  * the index and seeds at `env` overrides only; callers always pass `--index` to a temp dir.
  */
-export function runCliCommand(name: 'index' | 'ask' | 'eval', args: readonly string[], env: Record<string, string> = {}, options: RunScriptOptions = {}): Promise<CliResult> {
+export function runCliCommand(name: 'index' | 'ask' | 'eval' | 'insights' | 'feedback' | 'articles', args: readonly string[], env: Record<string, string> = {}, options: RunScriptOptions = {}): Promise<CliResult> {
   return runScript(path.join('src', 'cli', `${name}.ts`), args, env, options);
 }
 

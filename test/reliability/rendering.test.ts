@@ -6,6 +6,8 @@
  *   title listed by /articles. The check is Discord's own parser rules (test/helpers/discord-links.ts);
  * - hostile file names (Markdown, a role mention, @everyone, a newline, a masked link) appear in
  *   the /reindex summary as plain text, one entry per line, pinging and linking nothing;
+ * - a source link (issue #13) is the only link in an answer citing an article with a URL: its
+ *   text is the title, its target exactly the article's validated URL;
  * - a crafted non-integer or out-of-range option (`results: 2.5`, `page: 1.5`) is refused
  *   privately, in the user's language, before the command runs: no answer with 18 fields, no
  *   "Seite 1.5/104".
@@ -15,7 +17,7 @@ import path from 'node:path';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TwinMessage } from '../discord-twin/twin.js';
-import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
+import { renderedLinkParts, renderedLinks, unescaped } from '../helpers/discord-links.ts';
 import { loadFixtureEmbedder } from '../helpers/index-fixtures.ts';
 import { ask, botMessages, isAnswer, startHarness, undisposable, type Harness } from './helpers.ts';
 
@@ -32,6 +34,11 @@ const AUDIT_FORMS = [
 const ARTICLE_WORDS = 'Hafenfest Lindwurm Seebühne';
 const LINK_TITLE = `Hafenfest ${AUDIT_FORMS.join(' und ')}`;
 
+/** An article with a source URL, whose title and text hold link forms too (issue #13). */
+const SOURCE_WORDS = 'Leuchtturm Möwenkolonie Kapwanderung';
+const SOURCE_TITLE = `Leuchtturm ${AUDIT_FORMS[1]} am Kap`;
+const SOURCE_URL = 'https://www.example-zeitung.de/leuchtturm_(alt)?id=7';
+
 /** File names Linux allows (no "/"): Markdown, a role mention, @everyone, a line break, links. */
 const HOSTILE_NAMES = [
   `**fett** __u__ <@&${PINGED_ROLE}> @everyone\nerror: gefälscht`,
@@ -46,6 +53,10 @@ beforeAll(async () => {
     `Beim ${ARTICLE_WORDS} gibt es ${AUDIT_FORMS[0]} und ${AUDIT_FORMS[1]} sowie ${AUDIT_FORMS[2]}, ` +
     'dazu <https://evil.example/auto> und https://evil.example/bare zum Hafenfest.';
   await writeFile(path.join(h.seedsDir, 'links.txt'), `05. September, 2025\n\nLokal\n\n${LINK_TITLE}\n\n${body}\n\nDer ${ARTICLE_WORDS} endet spät.\n`);
+  await writeFile(
+    path.join(h.seedsDir, 'quelle.md'),
+    `---\ntitle: ${JSON.stringify(SOURCE_TITLE)}\nurl: ${SOURCE_URL}\n---\n\nAm ${SOURCE_WORDS} steht ${AUDIT_FORMS[0]} und <https://evil.example/auto> sowie https://evil.example/bare.\n\nDie ${SOURCE_WORDS} ist bekannt.\n`,
+  );
   for (const name of HOSTILE_NAMES) {
     await writeFile(path.join(h.seedsDir, `${name}.txt`), `Lokal\n\nMeldung über den Lindwurm\n\nDer Lindwurm am Hafen wurde gereinigt.\n`);
     await writeFile(path.join(h.seedsDir, `${name} leer.txt`), '');
@@ -66,8 +77,24 @@ function markdownParts(message: TwinMessage): string[] {
   ];
 }
 
+/** The source link's target as rendered (parentheses percent-encoded). */
+const SOURCE_TARGET = 'https://www.example-zeitung.de/leuchtturm_%28alt%29?id=7';
+
+/**
+ * Links rendered anywhere but where the bot puts a source link on purpose: the first line of a
+ * citation of the article with a URL, and only when that line is exactly one link to its URL.
+ */
 function linksIn(message: TwinMessage): string[] {
-  return markdownParts(message).flatMap(renderedLinks);
+  const intended = (value: string): string => {
+    const [first, ...rest] = value.split('\n');
+    const parts = renderedLinkParts(first!);
+    return parts.length === 1 && parts[0]!.target === SOURCE_TARGET ? rest.join('\n') : value;
+  };
+  const stripped: TwinMessage = {
+    ...message,
+    embeds: message.embeds.map((embed) => ({ ...embed, fields: (embed.fields ?? []).map((field) => (field.name.endsWith('. example-zeitung.de') ? { ...field, value: intended(field.value) } : field)) })),
+  };
+  return markdownParts(stripped).flatMap(renderedLinks);
 }
 
 describe('masked links, autolinks and bare URLs are never rendered as links', () => {
@@ -101,6 +128,25 @@ describe('masked links, autolinks and bare URLs are never rendered as links', ()
     const message = handle.original()!;
     expect(unescaped(message.embeds[0]!.description!)).toContain(LINK_TITLE);
     expect(linksIn(message)).toEqual([]);
+  });
+});
+
+describe('a source link is the only link the bot renders', () => {
+  it('/ask citing an article with a URL: its citations link to it, the text the title, the target exactly the validated URL, and nothing else links', async () => {
+    const final = await (await ask(h.twin, `${SOURCE_WORDS} ${AUDIT_FORMS[2]}`, { results: 5 })).waitForFinal(10_000);
+    expect(isAnswer(final)).toBe(true);
+    const cited = (final.embeds[0]!.fields ?? []).filter((field) => field.name.endsWith('. example-zeitung.de'));
+    expect(cited.length).toBeGreaterThan(0);
+    const parts = markdownParts(final).flatMap(renderedLinkParts);
+    expect(parts).toHaveLength(cited.length);
+    for (const part of parts) {
+      expect(part.target).toBe(SOURCE_TARGET);
+      expect(decodeURIComponent(part.target)).toBe(SOURCE_URL);
+      expect(part.text).toBe(SOURCE_TITLE.replace(/\[/g, '［').replace(/\]/g, '］'));
+    }
+    for (const field of cited) expect(renderedLinkParts(field.value.split('\n')[0]!)).toHaveLength(1);
+    expect(cited.some((field) => unescaped(field.value).includes('https://evil.example/bare'))).toBe(true);
+    expect(linksIn(final)).toEqual([]);
   });
 });
 

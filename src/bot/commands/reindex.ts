@@ -5,7 +5,7 @@ import { IndexLockedError } from '../../index/build-lock.ts';
 import { HybridIndexKeptError } from '../../indexer/run-indexer.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import type { Messages } from '../messages.ts';
-import { isModerator } from '../permissions.ts';
+import { requireModerator } from '../guards.ts';
 import { redactSecrets } from '../redact.ts';
 import { buildReindexSummaryEmbed } from '../reindex-summary.ts';
 import { safeText, truncate } from '../safe-text.ts';
@@ -25,12 +25,9 @@ export const reindexCommand = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
 
-  async execute(interaction, { service, config, logger, messages }) {
-    if (!isModerator(interaction, config.moderatorRoleIds)) {
-      logger.warn({ user: interaction.user.id }, 'Refused /reindex to a member without permission');
-      await interaction.reply({ content: messages.notAllowed, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-      return;
-    }
+  guards: [requireModerator((messages) => messages.notAllowed)],
+
+  async execute(interaction, { service, logger, messages }) {
     if (service.reindexRunning) {
       await interaction.reply({ content: messages.reindexRunning, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
