@@ -38,6 +38,8 @@ import { Random } from './synthetic.ts';
 
 export interface BotTask {
   readonly corpusDir: string;
+  /** Only the first this many 10kGNAD articles (by file name); all when absent. */
+  readonly corpusArticles?: number;
   readonly xquadDir: string;
   readonly questionsFile: string;
   readonly workDir: string;
@@ -148,7 +150,8 @@ const indexDir = path.join(task.workDir, 'bot-index');
 await rm(seedsDir, { recursive: true, force: true });
 await rm(indexDir, { recursive: true, force: true });
 await mkdir(seedsDir, { recursive: true });
-await cp(task.corpusDir, seedsDir, { recursive: true });
+const corpusFiles = (await readdir(task.corpusDir)).sort().slice(0, task.corpusArticles ?? Infinity);
+for (const file of corpusFiles) await cp(path.join(task.corpusDir, file), path.join(seedsDir, file));
 for (const file of await readdir(task.xquadDir)) await cp(path.join(task.xquadDir, file), path.join(seedsDir, `xquad-${file}`));
 const { articles } = await readArticles(seedsDir);
 const have = articles.reduce((sum, article) => sum + chunkArticle(article).length, 0);
@@ -216,7 +219,12 @@ try {
     const reindexStarted = performance.now();
     const reindex = await harness.twin.sendCommand({ name: 'reindex', user: moderator.id });
     let done = false;
-    const finished = reindex.waitForEdit((message) => message.embeds.length > 0, 60 * 60_000).finally(() => (done = true));
+    // The summary edits the reply; after 14 minutes (interaction tokens expire at 15) the bot
+    // posts it in the channel instead, as a message of no interaction.
+    const finished = Promise.any([
+      reindex.waitForEdit((message) => message.embeds.length > 0, 60 * 60_000),
+      harness.twin.waitForChannelMessage((message) => message.interactionId === undefined && message.embeds.length > 0, 60 * 60_000),
+    ]).finally(() => (done = true));
     const pending: Array<Promise<{ ms: number; hybrid: boolean }>> = [];
     for (let i = 0; !done; i++) {
       pending.push(timedQuestion(i));

@@ -17,7 +17,8 @@
  * 30), --m / --ef-construction / --ef-search (HNSW for quelle; default DEFAULT_HNSW),
  * --sweep-size (100000), --sweep-m, --sweep-efc, --sweep-ef, --sweep-recall (0.99),
  * --reuse-sweep (take sweep measurements an earlier run saved in the work dir, e.g. to apply
- * another --sweep-recall without rebuilding), --bot-passages (10000), --bot-questions (200),
+ * another --sweep-recall without rebuilding), --bot-passages (10000), --bot-corpus-articles (the
+ * first N 10kGNAD articles only; all by default), --bot-questions (200),
  * --bot-interval-ms (50), --seed, --work-dir (data and indexes; default $TMPDIR/quelle-bench),
  * --force (run engines beyond their limits), --timeout-min (per child process, 60),
  * --ef-probe 32,64,128 (after quelle's measurement, reload its vectors with each efSearch and
@@ -126,6 +127,7 @@ const { values: flags } = parseArgs({
     'sweep-ef': { type: 'string', default: '16,24,32,48,64,96,128,256' },
     'sweep-recall': { type: 'string', default: '0.99' },
     'bot-passages': { type: 'string', default: '10000' },
+    'bot-corpus-articles': { type: 'string' },
     'bot-questions': { type: 'string', default: '200' },
     'bot-interval-ms': { type: 'string', default: '50' },
     'reindex-interval-ms': { type: 'string', default: '150' },
@@ -371,6 +373,7 @@ async function benchBot(modelDir: string): Promise<BotReport | { skipped: string
     modelDir,
     dtype: flags.dtype,
     passages: integer('bot-passages', flags['bot-passages']),
+    ...(flags['bot-corpus-articles'] ? { corpusArticles: integer('bot-corpus-articles', flags['bot-corpus-articles']) } : {}),
     questions: integer('bot-questions', flags['bot-questions']),
     intervalMs: Number(flags['bot-interval-ms']),
     reindexIntervalMs: Number(flags['reindex-interval-ms']),
