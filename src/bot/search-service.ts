@@ -252,7 +252,8 @@ export class SearchService {
         if (name === null || name === this.servingGeneration) continue;
         const swapsBefore = this.swaps;
         try {
-          const index = await loadIndex(this.config.indexDir, { vectors: this.config.mode === 'lexical' ? 'skip' : 'optional' });
+          const serving = this.retriever?.index.lexical.analyzer;
+          const index = await loadIndex(this.config.indexDir, { vectors: this.config.mode === 'lexical' ? 'skip' : 'optional', ...(serving ? { analyzer: serving } : {}) });
           const retriever = await retrieverFor(index, this.retrieverOptions());
           // A build of ours finished meanwhile: it is newer than what was loaded here.
           if (this.swaps !== swapsBefore || this.stopped) continue;

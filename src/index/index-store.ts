@@ -8,7 +8,7 @@ import { describeError, ErrorCode, QuelleError } from '../errors.ts';
 import { acquireBuildLock, isLeftoverClaim, type BuildLock, type BuildLockOptions } from './build-lock.ts';
 import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import { ANALYZER_VERSION } from './analyzer.ts';
+import { ANALYZER_VERSION, type Analyzer } from './analyzer.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
 import type { IndexedArticle, SearchIndex } from './search-index.ts';
@@ -219,6 +219,12 @@ export interface LoadIndexOptions {
   readonly rebuiltLexical?: 'save' | 'keep';
   /** Says why the lexical index was rebuilt, and whether it was saved. */
   readonly logger?: Logger;
+  /**
+   * The analyzer to read the lexical index with: a process that serves an index already passes
+   * its own. Without it the word lists are read and the prior computed again, about a second of
+   * synchronous work that a bot swapping to another process's generation must not spend.
+   */
+  readonly analyzer?: Analyzer;
 }
 
 /**
@@ -317,7 +323,7 @@ async function loadGeneration(root: string, name: string | null, options: LoadIn
     try {
       const lexicalJson = (await readVerified(LEXICAL_FILE)).toString('utf8');
       // An index saved by another analyzer version or layout is rebuilt from the intact passages.
-      ({ index: lexical, rebuiltBecause } = LexicalIndex.restoreWithReason(lexicalJson, stored.passages));
+      ({ index: lexical, rebuiltBecause } = LexicalIndex.restoreWithReason(lexicalJson, stored.passages, options.analyzer));
     } catch (error) {
       if (error instanceof QuelleError) throw error;
       throw corrupt(LEXICAL_FILE, 'cannot be parsed', error);

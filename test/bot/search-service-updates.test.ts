@@ -5,9 +5,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SearchService } from '../../src/bot/search-service.ts';
 import { loadCoreConfig } from '../../src/config.ts';
+import { Analyzer } from '../../src/index/analyzer.ts';
 import { currentProcessIdentity } from '../../src/index/build-lock.ts';
 import { lockIndex } from '../../src/index/index-store.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
@@ -18,6 +19,7 @@ const tempDir = useTempDirs('quelle-updates-');
 let service: SearchService | null = null;
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await service?.dispose();
   service = null;
 });
@@ -71,5 +73,16 @@ describe('SearchService updates', () => {
     await logger.waitFor(/Serving an index built by another process/, 10_000);
     expect(service.current!.index.manifest.counts.articles).toBe(2);
     expect((await service.ask('Seehunde am Hafen', 3)).hits.some((hit) => hit.passage.articleId === 'vier')).toBe(true);
+  });
+
+  it("reads another process's generation with the serving analyzer: the word lists are not read again (about a second the event loop would wait)", async () => {
+    const { seedsDir, indexDir, logger, service } = await lexicalService({ hotReload: true });
+    const load = vi.spyOn(Analyzer, 'load');
+    await writeFile(path.join(seedsDir, 'fuenf.txt'), article('Kraniche'));
+    // The other "process" (here in-process) loads its previous index once, with its own analyzer.
+    await runIndexer({ seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings });
+    await logger.waitFor(/Serving an index built by another process/, 10_000);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect((await service.ask('Kraniche am Hafen', 3)).hits.some((hit) => hit.passage.articleId === 'fuenf')).toBe(true);
   });
 });
