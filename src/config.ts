@@ -27,6 +27,18 @@ const coreSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   QUELLE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('data')),
   QUELLE_LOG_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be a whole number of days (0 keeps no question text)').min(0).max(3650).default(30)),
+  // The message never repeats the value: it holds a password.
+  // A host may be left out (postgresql:///quelle?host=/run/postgresql: a Unix socket).
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .trim()
+      .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+        error: 'must be a PostgreSQL URL such as postgres://quelle:PASSWORD@db.example:5432/quelle (or empty for the SQLite file in QUELLE_DATA_DIR)',
+      })
+      .optional(),
+  ),
 });
 
 const botSchema = coreSchema.extend({
@@ -63,6 +75,12 @@ export interface CoreConfig {
   readonly dataDir: string;
   /** Days question text and answer details are kept; 0 keeps no question text. See src/community/retention.ts. */
   readonly logDays: number;
+  /**
+   * PostgreSQL shared by every process and host (DATABASE_URL): the community database, shared
+   * cooldowns, the deployment-wide build lock and published index generations; null for the
+   * SQLite file in `dataDir` and a local index only.
+   */
+  readonly databaseUrl: string | null;
 }
 
 export interface BotConfig extends CoreConfig {
@@ -116,6 +134,7 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     logLevel: env.LOG_LEVEL,
     dataDir: env.QUELLE_DATA_DIR,
     logDays: env.QUELLE_LOG_DAYS,
+    databaseUrl: env.DATABASE_URL ?? null,
   };
 }
 

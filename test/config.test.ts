@@ -39,6 +39,7 @@ describe('loadCoreConfig', () => {
       logLevel: 'info',
       dataDir: 'data',
       logDays: 30,
+      databaseUrl: null,
     });
   });
 
@@ -56,6 +57,7 @@ describe('loadCoreConfig', () => {
       LOG_LEVEL: '',
       QUELLE_DATA_DIR: ' ',
       QUELLE_LOG_DAYS: '',
+      DATABASE_URL: ' ',
     };
     expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
   });
@@ -83,6 +85,17 @@ describe('loadCoreConfig', () => {
       const error = configError(() => loadCoreConfig({ QUELLE_LOG_DAYS: bad }));
       expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
       expect(error.message, bad).toContain('QUELLE_LOG_DAYS');
+    }
+  });
+
+  it('reads DATABASE_URL (postgres:// or postgresql://), and refuses another URL without repeating it (it holds a password)', () => {
+    expect(loadCoreConfig({ DATABASE_URL: 'postgres://quelle:s3cret@db.example:5432/quelle' }).databaseUrl).toBe('postgres://quelle:s3cret@db.example:5432/quelle');
+    expect(loadCoreConfig({ DATABASE_URL: 'postgresql:///quelle?host=/run/postgresql' }).databaseUrl).toBe('postgresql:///quelle?host=/run/postgresql');
+    for (const bad of ['mysql://quelle:s3cret@db/quelle', 'quelle:s3cret@db', 'http://quelle:s3cret@db/']) {
+      const error = configError(() => loadCoreConfig({ DATABASE_URL: bad }));
+      expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
+      expect(error.message, bad).toContain('DATABASE_URL must be a PostgreSQL URL such as postgres://');
+      expect(error.message, bad).not.toContain('s3cret');
     }
   });
 
