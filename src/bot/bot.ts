@@ -13,6 +13,7 @@ import { watchSeeds, type SeedsWatcher, type SeedsWatcherOptions } from '../inge
 import { ChannelAuditSink } from './audit-channel.ts';
 import { commands, handlers } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
+import { publishProcessStats } from './deployment-stats.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
 import { createMentionHandler } from './mention-handler.ts';
@@ -69,6 +70,13 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       ...clientOptions.rest,
       makeRequest: guardOutgoingRequests({ redactor, logger, send: clientOptions.rest?.makeRequest }),
     },
+  });
+
+  publishProcessStats(client, () => {
+    const serversByShard: Record<number, number> = {};
+    for (const id of client.ws.shards.keys()) serversByShard[id] = 0;
+    for (const guild of client.guilds.cache.values()) serversByShard[guild.shardId] = (serversByShard[guild.shardId] ?? 0) + 1;
+    return { shards: [...client.ws.shards.keys()].sort((a, b) => a - b), serversByShard, answered: service.stats.count };
   });
 
   const auditSinks: AuditSink[] = [new LogAuditSink(logger)];
