@@ -1,0 +1,150 @@
+// Sharding (issue #15) with the real discord.js client in processes of their own, against the
+// twin: 4 shards split over 2 processes (DISCORD_SHARD_IDS) answer every interaction of every
+// guild exactly once, in the process that owns the guild's shard; a /reindex in one process is
+// served by the other within 5 s; and QUELLE_SHARDS=auto runs a ShardingManager whose /stats adds
+// up every shard's process.
+
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../src/bot/register-commands.ts';
+import { loadCoreConfig } from '../../src/config.ts';
+import { runIndexer } from '../../src/indexer/run-indexer.ts';
+import { startDiscordTwin, type DiscordTwin, type InteractionHandle, type TwinGuild, type TwinOptions } from '../discord-twin/twin.js';
+import { BOT_TOKEN, FIXTURE_MODEL, PROJECT_ROOT, SEED_QUESTION, shownText, twinEnv } from './bot-harness.ts';
+import { startBotProcess, type BotProcess } from './bot-process.ts';
+
+interface Deployment {
+  readonly twin: DiscordTwin;
+  readonly seedsDir: string;
+  readonly env: Record<string, string>;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A twin with two guilds on each of `shards` shards, an index built from the seeds, and the commands registered globally. */
+async function deployment(shards: number, twinOptions: TwinOptions = {}): Promise<Deployment> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'quelle-shards-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  const seedsDir = path.join(work, 'seeds');
+  const indexDir = path.join(work, 'embeddings');
+  await cp(path.join(PROJECT_ROOT, 'seeds'), seedsDir, { recursive: true });
+  await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: loadCoreConfig({ EMBEDDING_MODEL_DIR: FIXTURE_MODEL }).model });
+  const twin = await startDiscordTwin({ token: BOT_TOKEN, ...twinOptions });
+  cleanups.push(() => twin.close());
+  for (let shard = 0; shard < shards; shard++) for (let copy = 0; copy < 2; copy++) twin.addGuild({ shard: [shard, shards] });
+  await registerCommands({ token: BOT_TOKEN, apiUrl: twin.apiUrl, clientId: twin.ids.applicationId, guildId: null });
+  const { DISCORD_GUILD_ID: _registrationOnly, ...env } = twinEnv(twin, seedsDir, indexDir);
+  return { twin, seedsDir, env: { ...env, QUELLE_DATA_DIR: path.join(work, 'data'), LOG_LEVEL: 'info' } };
+}
+
+function start(env: Record<string, string>): BotProcess {
+  const bot = startBotProcess(env);
+  cleanups.push(() => bot.stop());
+  return bot;
+}
+
+const ownerShard = (guild: TwinGuild, count: number): number => Number((BigInt(guild.id) >> 22n) % BigInt(count));
+
+/** Exactly one callback, accepted, delivered to exactly one gateway session. */
+function expectAnsweredOnce(interaction: InteractionHandle): void {
+  expect(interaction.sessionIds, `interaction in guild ${interaction.guildId}`).toHaveLength(1);
+  expect(interaction.callbacks.map((callback) => callback.status)).toEqual([204]);
+}
+
+function fieldsOf(interaction: InteractionHandle): Record<string, string> {
+  const embed = interaction.original()?.embeds[0];
+  return Object.fromEntries((embed?.fields ?? []).map((field) => [field.name, field.value]));
+}
+
+describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
+  it('answers every interaction exactly once, in the process of the guild’s shard, and serves a /reindex from either process in both within 5 s', async () => {
+    const { twin, seedsDir, env } = await deployment(4);
+    const low = start({ ...env, DISCORD_SHARD_IDS: '0,1', DISCORD_SHARD_COUNT: '4' });
+    const high = start({ ...env, DISCORD_SHARD_IDS: '2-3', DISCORD_SHARD_COUNT: '4' });
+    await Promise.all([low.waitFor(/Quelle is ready/), high.waitFor(/Quelle is ready/)]);
+    await twin.waitForSessions(4);
+    expect(twin.sessions().map((session) => session.shard).sort()).toEqual([[0, 4], [1, 4], [2, 4], [3, 4]]);
+
+    const guilds = twin.guilds();
+    expect(new Set(guilds.map((guild) => ownerShard(guild, 4)))).toEqual(new Set([0, 1, 2, 3]));
+    // Every guild asks at once, then asks for /stats at once.
+    const asked = await Promise.all(guilds.map((guild) => twin.sendCommand({ name: 'ask', channelId: guild.channelId, options: [{ name: 'question', type: 3, value: SEED_QUESTION }] })));
+    for (const interaction of asked) expect(shownText(await interaction.waitForFinal(20_000))).toContain('Putin bekräftigt Widerstand');
+    const stats = await Promise.all(guilds.map((guild) => twin.sendCommand({ name: 'stats', channelId: guild.channelId })));
+    for (const interaction of stats) await interaction.waitForFinal(20_000);
+    for (const interaction of [...asked, ...stats]) expectAnsweredOnce(interaction);
+
+    for (const [i, guild] of guilds.entries()) {
+      const shard = ownerShard(guild, 4);
+      const fields = fieldsOf(stats[i]!);
+      expect(fields.Shard).toBe(`${shard} of 4 · ${guilds.filter((other) => ownerShard(other, 4) === shard).length} server(s)`);
+      // The process that answered is the one running the guild's shard.
+      const processField = shard < 2 ? 'This process (shards 0, 1)' : 'This process (shards 2, 3)';
+      expect(fields[processField], JSON.stringify(fields)).toMatch(/ of 4 shards$/);
+    }
+    const answeredBy = (shards: number[]) => guilds.filter((guild) => shards.includes(ownerShard(guild, 4))).length;
+    expect(fieldsOf(stats[guilds.findIndex((guild) => ownerShard(guild, 4) === 0)]!)['This process (shards 0, 1)']).toBe(
+      `${answeredBy([0, 1])} server(s) · ${answeredBy([0, 1])} questions answered · 2 of 4 shards`,
+    );
+
+    // A reindex in the process of shards 2 and 3; the process of shards 0 and 1 serves it.
+    await writeFile(path.join(seedsDir, 'zugspitze.txt'), 'Wetter\n\nSchneefall auf der Zugspitze\n\nAuf der Zugspitze fielen über Nacht 40 Zentimeter Neuschnee.\n');
+    const lowFrom = low.lines.length;
+    const highGuild = guilds.find((guild) => ownerShard(guild, 4) === 3)!;
+    const reindex = await twin.sendCommand({ name: 'reindex', channelId: highGuild.channelId, user: twin.ids.ownerId });
+    const built = await high.waitFor(/Reindex finished; new index serving/, { timeoutMs: 60_000 });
+    const served = await low.waitFor(/Serving an index built by another process/, { from: lowFrom, timeoutMs: 10_000 });
+    expect(served.articles).toBe(2);
+    expect(served.time! - built.time!).toBeLessThan(5000);
+    await reindex.waitForEdit((message) => shownText(message).includes('Index rebuilt'), 20_000);
+    expectAnsweredOnce(reindex);
+
+    for (const guild of [guilds.find((g) => ownerShard(g, 4) === 0)!, highGuild]) {
+      const question = await twin.sendCommand({ name: 'ask', channelId: guild.channelId, options: [{ name: 'question', type: 3, value: 'Wie viel Neuschnee fiel auf der Zugspitze?' }] });
+      expect(shownText(await question.waitForFinal(20_000))).toContain('Schneefall auf der Zugspitze');
+      expectAnsweredOnce(question);
+    }
+    expect(twin.violations).toEqual([]);
+    expect(await low.stop()).toBe(0);
+    expect(await high.stop()).toBe(0);
+  }, 180_000);
+});
+
+describe('QUELLE_SHARDS (a ShardingManager)', () => {
+  it('with auto starts the recommended number of shard processes, each answers its guilds once, and /stats adds up every shard', async () => {
+    const { twin, env } = await deployment(2, { recommendedShards: 2 });
+    const manager = start({ ...env, QUELLE_SHARDS: 'auto' });
+    const started = await manager.waitFor(/Starting 2 of 2 shards/);
+    expect(started.shardList).toEqual([0, 1]);
+    await manager.waitFor(/Every shard is ready/, { timeoutMs: 90_000 });
+    await twin.waitForSessions(2);
+
+    const guilds = twin.guilds();
+    for (const guild of guilds) {
+      const question = await twin.sendCommand({ name: 'ask', channelId: guild.channelId, options: [{ name: 'question', type: 3, value: SEED_QUESTION }] });
+      expect(shownText(await question.waitForFinal(20_000))).toContain('Putin bekräftigt Widerstand');
+      expectAnsweredOnce(question);
+    }
+    const answered = guilds.length;
+    const stats = await twin.sendCommand({ name: 'stats', channelId: guilds[1]!.channelId });
+    await stats.waitForFinal(10_000);
+    expectAnsweredOnce(stats);
+    expect(fieldsOf(stats)['All shards']).toBe(`${guilds.length} server(s) · ${answered} questions answered · 2 of 2 shards`);
+    for (const interaction of twin.interactions) expectAnsweredOnce(interaction);
+    expect(twin.violations).toEqual([]);
+
+    // SIGTERM to the manager stops every shard's process (their lines come through its stdout), and nothing restarts them.
+    const shardPids = manager.lines.filter((line) => line.msg === 'Quelle is ready').map((line) => Number(line.pid));
+    expect(new Set(shardPids).size).toBe(2);
+    expect(shardPids).not.toContain(manager.pid);
+    expect(await manager.stop()).toBe(0);
+    for (const pid of shardPids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(manager.lines.some((line) => /starting it again/.test(line.msg ?? ''))).toBe(false);
+  }, 180_000);
+});
