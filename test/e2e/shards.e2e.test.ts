@@ -4,22 +4,13 @@
 // served by the other within 5 s; and QUELLE_SHARDS=auto runs a ShardingManager whose /stats adds
 // up every shard's process.
 
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../src/bot/register-commands.ts';
-import { loadCoreConfig } from '../../src/config.ts';
-import { runIndexer } from '../../src/indexer/run-indexer.ts';
-import { startDiscordTwin, type DiscordTwin, type InteractionHandle, type TwinGuild, type TwinOptions } from '../discord-twin/twin.js';
-import { BOT_TOKEN, FIXTURE_MODEL, PROJECT_ROOT, SEED_QUESTION, shownText, twinEnv } from './bot-harness.ts';
+import type { InteractionHandle, TwinOptions } from '../discord-twin/twin.js';
+import { SEED_QUESTION, shownText } from './bot-harness.ts';
 import { startBotProcess, type BotProcess } from './bot-process.ts';
-
-interface Deployment {
-  readonly twin: DiscordTwin;
-  readonly seedsDir: string;
-  readonly env: Record<string, string>;
-}
+import { ownerShard, startShardDeployment, type ShardDeployment } from './shard-deployment.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -27,20 +18,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A twin with two guilds on each of `shards` shards, an index built from the seeds, and the commands registered globally. */
-async function deployment(shards: number, twinOptions: TwinOptions = {}): Promise<Deployment> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'quelle-shards-'));
-  cleanups.push(() => rm(work, { recursive: true, force: true }));
-  const seedsDir = path.join(work, 'seeds');
-  const indexDir = path.join(work, 'embeddings');
-  await cp(path.join(PROJECT_ROOT, 'seeds'), seedsDir, { recursive: true });
-  await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: loadCoreConfig({ EMBEDDING_MODEL_DIR: FIXTURE_MODEL }).model });
-  const twin = await startDiscordTwin({ token: BOT_TOKEN, ...twinOptions });
-  cleanups.push(() => twin.close());
-  for (let shard = 0; shard < shards; shard++) for (let copy = 0; copy < 2; copy++) twin.addGuild({ shard: [shard, shards] });
-  await registerCommands({ token: BOT_TOKEN, apiUrl: twin.apiUrl, clientId: twin.ids.applicationId, guildId: null });
-  const { DISCORD_GUILD_ID: _registrationOnly, ...env } = twinEnv(twin, seedsDir, indexDir);
-  return { twin, seedsDir, env: { ...env, QUELLE_DATA_DIR: path.join(work, 'data'), LOG_LEVEL: 'info' } };
+async function deployment(shards: number, twin: TwinOptions = {}): Promise<ShardDeployment> {
+  const started = await startShardDeployment({ shards, twin });
+  cleanups.push(() => started.close());
+  return started;
 }
 
 function start(env: Record<string, string>): BotProcess {
@@ -48,8 +29,6 @@ function start(env: Record<string, string>): BotProcess {
   cleanups.push(() => bot.stop());
   return bot;
 }
-
-const ownerShard = (guild: TwinGuild, count: number): number => Number((BigInt(guild.id) >> 22n) % BigInt(count));
 
 /** Exactly one callback, accepted, delivered to exactly one gateway session. */
 function expectAnsweredOnce(interaction: InteractionHandle): void {
