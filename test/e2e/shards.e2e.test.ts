@@ -126,4 +126,17 @@ describe('QUELLE_SHARDS (a ShardingManager)', () => {
     for (const pid of shardPids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(manager.lines.some((line) => /starting it again/.test(line.msg ?? ''))).toBe(false);
   }, 180_000);
+
+  it('stops every shard with exit 1 when Discord refuses one for good, instead of restarting it forever', async () => {
+    const { twin, env } = await deployment(2);
+    const manager = start({ ...env, QUELLE_SHARDS: '2' });
+    await manager.waitFor(/Every shard is ready/, { timeoutMs: 90_000 });
+    const shardPids = manager.lines.filter((line) => line.msg === 'Quelle is ready').map((line) => Number(line.pid));
+    twin.closeGateway(4004);
+    const fatal = await manager.waitFor(/refused by Discord for good; stopping every shard/, { where: (line) => line.pid === manager.pid });
+    expect(String(fatal.reason)).toMatch(/^Shard [01]: Discord rejected the bot token .*DISCORD_TOKEN/);
+    expect(await manager.exited).toBe(1);
+    for (const pid of shardPids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(manager.lines.some((line) => /starting it again/.test(line.msg ?? ''))).toBe(false);
+  }, 120_000);
 });
