@@ -10,14 +10,20 @@ import { statsCommand } from '../../src/bot/commands/stats.ts';
 import { publishProcessStats, type ProcessStats } from '../../src/bot/deployment-stats.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
 import type { FeedStatus } from '../../src/ingest/feeds/feed-status.ts';
+import type { DenseRelevanceReport } from '../../src/retrieval/retriever.ts';
 import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
 
-/** /stats against a service whose index was built with `modelId`, answering in `mode`. */
-async function stats(language: Language, options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; feeds?: FeedStatus[]; client?: Client; shardId?: number }) {
+const CALIBRATED: DenseRelevanceReport = { vouches: true, source: 'calibration', threshold: 0.8354, englishThreshold: 0.8011, unit: 0.021 };
+
+async function stats(
+  language: Language,
+  options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; denseRelevance?: DenseRelevanceReport; feeds?: FeedStatus[]; client?: Client; shardId?: number },
+) {
+  // /stats against a service whose index was built with `modelId`, answering in `mode`.
   const reply = vi.fn((_payload: unknown) => Promise.resolve({}));
   const manifest = { counts: { articles: 3, passages: 12 }, model: options.modelId ? { id: options.modelId } : null, createdAt: '2025-09-05T10:00:00Z' };
   const service = {
-    current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem },
+    current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem, denseRelevance: () => options.denseRelevance ?? CALIBRATED },
     lastReindexRecord: null,
     stats: { medianMs: 41.6, count: 7 },
     startedAt: new Date(Date.now() - 90 * 60_000),
@@ -113,5 +119,17 @@ describe('/stats', () => {
     const stuck = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: null, client: shardedClient(own, 'hangs'), shardId: 2 });
     expect(stuck['All shards']).toBe('5 server(s) · 7 questions answered · 1 of 4 shards');
     expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it("says how the dense side takes part in \"nothing relevant\": its calibrated thresholds, or why word search decides alone", async () => {
+    expect((await stats('de', { configMode: 'hybrid', denseProblem: null, modelId: 'm' }))['Relevanz nach Bedeutung']).toBe(
+      'kalibriert beim Indexaufbau: Ähnlichkeit ab 0.835 (englische Fragen ab 0.801), zusammen mit der Wortsuche',
+    );
+    const failed: DenseRelevanceReport = { vouches: false, cause: 'failed-calibration', reason: 'the model matches only 44% …' };
+    expect((await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: 'm', denseRelevance: failed }))['Relevance by meaning']).toMatch(/^off: the language model does not reliably tell/);
+    const old: DenseRelevanceReport = { vouches: false, cause: 'not-calibrated', reason: 'no calibration' };
+    expect((await stats('de', { configMode: 'hybrid', denseProblem: null, modelId: 'm', denseRelevance: old }))['Relevanz nach Bedeutung']).toContain('/reindex');
+    const set: DenseRelevanceReport = { vouches: true, source: 'QUELLE_MIN_DENSE_SCORE', threshold: 0.85, englishThreshold: 0.81, unit: null };
+    expect((await stats('en', { configMode: 'dense', denseProblem: null, modelId: 'm', denseRelevance: set }))['Relevance by meaning']).toBe('set (QUELLE_MIN_DENSE_SCORE): similarity from 0.850');
   });
 });

@@ -32,6 +32,8 @@ describe('start-up and registration', () => {
     expect(ready).toContain('"passages":4');
     expect(ready).toContain('"mode":"hybrid"');
     expect(ready).toContain('local:tiny-model@q8');
+    // The fixture model fails the dense calibration made at index time: the ready line says that only word search decides.
+    expect(ready).toContain('"denseRelevance":{"vouches":false,"cause":"failed-calibration","reason":"the model failed the dense calibration: the model matches only');
   });
 
   it('registers every command with German and English names and descriptions', () => {
