@@ -46,7 +46,9 @@ describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
     const { twin, seedsDir, env } = await deployment(4);
     const low = start({ ...env, DISCORD_SHARD_IDS: '0,1', DISCORD_SHARD_COUNT: '4' });
     const high = start({ ...env, DISCORD_SHARD_IDS: '2-3', DISCORD_SHARD_COUNT: '4' });
-    await Promise.all([low.waitFor(/Quelle is ready/), high.waitFor(/Quelle is ready/)]);
+    const ready = await Promise.all([low.waitFor(/Quelle is ready/), high.waitFor(/Quelle is ready/)]);
+    // Each process names its shards on its log lines.
+    expect(ready.map((line) => line.shards)).toEqual([[0, 1], [2, 3]]);
     await twin.waitForSessions(4);
     expect(twin.sessions().map((session) => session.shard).sort()).toEqual([[0, 4], [1, 4], [2, 4], [3, 4]]);
 
