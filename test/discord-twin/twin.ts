@@ -2,7 +2,7 @@
  * A local Discord twin (REST API v10 + gateway on 127.0.0.1) for end-to-end tests with the real
  * discord.js client. Protocol notes: /work/shared/docs/discord-twin.md.
  *
- *   const twin = await startDiscordTwin({ interactionDeadlineMs?, tokenLifetimeMs?, botPermissions?, ... });
+ *   const twin = await startDiscordTwin({ interactionDeadlineMs?, tokenLifetimeMs?, botPermissions?, recommendedShards?, ... });
  *   const client = new Client({ intents, rest: { api: twin.apiUrl }, waitGuildTimeout: 100 });
  *   await client.login(twin.token);                       // then wait for 'clientReady'
  *
@@ -15,7 +15,7 @@
  *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
  *   twin.uploadAttachment({ filename, content })  → id for an ATTACHMENT option ({ type: 11, value: id })
  *   await twin.submitModal({ interaction, values: { inputId: text } })  → InteractionHandle (type 5)
- *       handle.callbacks / original() / followups / state
+ *       handle.callbacks / original() / followups / state / guildId / sessionIds (the gateway sessions it went to)
  *       handle.waitForCallback() / waitForEdit(pred) / waitForFinal() / waitForFollowup(pred)
  *   await twin.sendMessage({ content, user, mentions, replyTo })            → UserMessageHandle
  *       handle.waitForReply(pred); twin.channelMessages(); twin.waitForChannelMessage(pred)
