@@ -72,12 +72,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
     },
   });
 
-  publishProcessStats(client, () => {
-    const serversByShard: Record<number, number> = {};
-    for (const id of client.ws.shards.keys()) serversByShard[id] = 0;
-    for (const guild of client.guilds.cache.values()) serversByShard[guild.shardId] = (serversByShard[guild.shardId] ?? 0) + 1;
-    return { shards: [...client.ws.shards.keys()].sort((a, b) => a - b), serversByShard, answered: service.stats.count };
-  });
+  publishProcessStats(client, () => service.stats.count);
 
   const auditSinks: AuditSink[] = [new LogAuditSink(logger)];
   if (config.auditChannelId) auditSinks.push(new ChannelAuditSink(client, config.auditChannelId));

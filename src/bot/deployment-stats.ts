@@ -30,8 +30,17 @@ const BROADCAST_TIMEOUT_MS = 1500;
 
 type StatsReader = () => ProcessStats;
 
-/** Lets /stats (in this process or, through the manager, in another) read this process's stats. */
-export function publishProcessStats(client: Client, read: StatsReader): void {
+/**
+ * Lets /stats (in this process or, through the manager, in another) read this process's stats:
+ * its shards and their servers from the client, and the questions `answered()` counts.
+ */
+export function publishProcessStats(client: Client, answered: () => number): void {
+  const read: StatsReader = () => {
+    const shards = [...client.ws.shards.keys()].sort((a, b) => a - b);
+    const serversByShard: Record<number, number> = Object.fromEntries(shards.map((id) => [id, 0]));
+    for (const guild of client.guilds.cache.values()) serversByShard[guild.shardId] = (serversByShard[guild.shardId] ?? 0) + 1;
+    return { shards, serversByShard, answered: answered() };
+  };
   (client as unknown as Record<symbol, StatsReader>)[Symbol.for(STATS_KEY)] = read;
 }
 

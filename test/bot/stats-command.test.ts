@@ -77,21 +77,28 @@ describe('/stats', () => {
     expect(Object.keys(fields).filter((name) => /shard|process/i.test(name))).toEqual([]);
   });
 
-  /** A client of shards 2 and 3 of 4 whose stats reader reports `own`; `manager` answers broadcastEval with every process's. */
+  /** A process's client as /stats reads it: its shards (from the gateway) and their servers (from the guild cache). */
+  function processClient(stats: ProcessStats): Record<string | symbol, unknown> {
+    const guilds = Object.entries(stats.serversByShard).flatMap(([shardId, servers]) => Array.from({ length: servers }, (_, i) => [`${shardId}-${i}`, { shardId: Number(shardId) }] as const));
+    const client = { options: { shardCount: 4 }, shard: null as unknown, ws: { shards: new Map(stats.shards.map((id) => [id, {}])) }, guilds: { cache: new Map(guilds) } };
+    publishProcessStats(client as unknown as Client, () => stats.answered);
+    return client;
+  }
+
+  /** This process's client reporting `own`; `manager` answers broadcastEval with every process's. */
   function shardedClient(own: ProcessStats, manager: { others: ProcessStats[] } | 'hangs' | null): Client {
-    const client = { options: { shardCount: 4 }, shard: null as unknown } as Record<string | symbol, unknown>;
+    const client = processClient(own);
     if (manager) {
       client.shard = {
         count: 4,
         // Runs the function as the manager would in each process: with that process's client.
         broadcastEval: (script: (c: unknown, key: string) => unknown, { context }: { context: string }) => {
           if (manager === 'hangs') return new Promise(() => {});
-          const clients = [client, ...manager.others.map((stats) => { const other = {} as Client; publishProcessStats(other, () => stats); return other; })];
+          const clients = [client, ...manager.others.map(processClient)];
           return Promise.resolve(clients.map((c) => script(c, context)));
         },
       };
     }
-    publishProcessStats(client as unknown as Client, () => own);
     return client as unknown as Client;
   }
 
