@@ -187,7 +187,7 @@ describe('/articles and /stats', () => {
     const handle = await h.twin.sendCommand({ name: 'stats', locale: 'de' });
     await handle.waitForCallback();
     const fields = Object.fromEntries(handle.original()!.embeds[0]!.fields!.map((field) => [field.name, field.value]));
-    expect(Object.keys(fields)).toEqual(['Artikel', 'Absätze', 'Suchmodus', 'Modell', 'Letzter Neuaufbau', 'Laufzeit', 'Beantwortete Fragen', 'Antwortzeit (Median)']);
+    expect(Object.keys(fields)).toEqual(['Artikel', 'Absätze', 'Suchmodus', 'Modell', 'Relevanz nach Bedeutung', 'Letzter Neuaufbau', 'Laufzeit', 'Beantwortete Fragen', 'Antwortzeit (Median)']);
     expect(fields.Suchmodus).toBe('hybrid');
   });
 });
