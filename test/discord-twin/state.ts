@@ -1,4 +1,4 @@
-// The twin's world: one guild with one text channel, its roles and members, stored messages,
+// The twin's world: one guild with a text channel (and any channels, forums and threads added), its roles and members, stored messages,
 // registered commands, interactions and the records tests assert on. Routes and the gateway read
 // and mutate it; every mutation must end with `changes.notify()` so waiters re-check.
 
@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { TwinInteraction } from './interactions.js';
 import { DISCORD_EPOCH, snowflake } from './snowflake.js';
 import type {
+  AddChannelOptions,
   AddMemberOptions,
   AddRoleOptions,
   ApiCommand,
@@ -39,6 +40,7 @@ export const Permission = {
   UseExternalEmojis: 1n << 18n,
   ChangeNickname: 1n << 26n,
   UseApplicationCommands: 1n << 31n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
@@ -49,7 +51,9 @@ const P = Permission;
 const DEFAULT_EVERYONE =
   P.CreateInstantInvite | P.AddReactions | P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles |
   P.ReadMessageHistory | P.UseExternalEmojis | P.ChangeNickname | P.UseApplicationCommands | P.SendMessagesInThreads;
-const DEFAULT_BOT_ROLE = P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions;
+// What Quelle's invite link asks for (README), plus attaching files and reactions.
+const DEFAULT_BOT_ROLE =
+  P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions | P.CreatePublicThreads | P.SendMessagesInThreads;
 
 export const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildMessages: 1 << 9, MessageContent: 1 << 15 } as const;
 
@@ -116,6 +120,7 @@ export class TwinState {
     const botRole = this.addRole({ name: options.botUsername ?? 'Quelle', permissions: DEFAULT_BOT_ROLE });
     botRole.managed = true;
     this.addGuild({ id: this.ids.guildId, name: this.guildName }, this.ids.channelId);
+    for (const channel of options.channels ?? []) this.addChannel(channel);
     this.addMember({ id: botUserId, username: options.botUsername ?? 'Quelle', roles: [botRole.id] }, true);
     this.addMember({ id: this.ids.ownerId, username: 'owner' });
     this.addMember({ id: this.ids.userId, username: 'user' });
@@ -126,7 +131,7 @@ export class TwinState {
     if (this.guilds.has(id)) throw new Error(`discord twin: addGuild: guild ${id} exists already`);
     const guild: TwinGuild = { id, name: options.name ?? `Quelle Test Guild ${this.guilds.size + 1}`, channelId };
     this.guilds.set(id, guild);
-    this.channels.set(channelId, { id: channelId, name: 'general', type: 0, guildId: id });
+    this.channels.set(channelId, { id: channelId, name: 'general', type: 0, parentId: null, guildId: id });
     this.changes.notify();
     return guild;
   }
@@ -135,9 +140,11 @@ export class TwinState {
     return this.guilds.get(id);
   }
 
-  /** The guild a channel belongs to (the first guild for unknown channels). */
+  /** The guild a channel belongs to: its own, a thread's parent's, else the first guild's. */
   guildOfChannel(channelId: Snowflake): Snowflake {
-    return this.channels.get(channelId)?.guildId ?? this.ids.guildId;
+    const channel = this.channels.get(channelId);
+    if (channel?.guildId) return channel.guildId;
+    return channel?.parentId ? this.guildOfChannel(channel.parentId) : this.ids.guildId;
   }
 
   addRole(options: AddRoleOptions): TwinRole {
@@ -152,6 +159,15 @@ export class TwinState {
     this.roles.set(role.id, role);
     this.changes.notify();
     return role;
+  }
+
+  /** A text or forum channel of the guild (threads are made in ./threads.ts). */
+  addChannel(options: AddChannelOptions): TwinChannel {
+    const channel: TwinChannel = { id: options.id ?? snowflake(), name: options.name, type: options.type ?? 0, parentId: null };
+    if (this.channels.has(channel.id)) throw new Error(`discord twin: addChannel: there is a channel ${channel.id} already`);
+    this.channels.set(channel.id, channel);
+    this.changes.notify();
+    return channel;
   }
 
   addMember(options: AddMemberOptions, bot = false): TwinMember {
@@ -172,7 +188,7 @@ export class TwinState {
     return member;
   }
 
-  /** Guild-level permissions; the single channel has no overwrites, so these are channel permissions too. */
+  /** Guild-level permissions; channels have no overwrites, so these are channel permissions too. */
   permissionsOf(userId: Snowflake): bigint {
     if (userId === this.ids.ownerId) return ALL_PERMISSIONS;
     if (userId === this.ids.botUserId && this.options.botPermissions !== undefined) return this.options.botPermissions;
