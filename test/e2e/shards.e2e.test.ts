@@ -1,12 +1,14 @@
 // Sharding (issue #15) with the real discord.js client in processes of their own, against the
 // twin: 4 shards split over 2 processes (DISCORD_SHARD_IDS) answer every interaction of every
-// guild exactly once, in the process that owns the guild's shard; a /reindex in one process is
-// served by the other within 5 s; and QUELLE_SHARDS=auto runs a ShardingManager whose /stats adds
-// up every shard's process.
+// guild exactly once, in the process that owns the guild's shard, and a 👍 under each answer is
+// stored once; a /reindex in one process is served by the other within 5 s; and
+// QUELLE_SHARDS=auto runs a ShardingManager whose /stats adds up every shard's process.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { databasePath } from '../../src/storage/open-store.ts';
 import type { InteractionHandle, TwinOptions } from '../discord-twin/twin.js';
 import { SEED_QUESTION, shownText } from './bot-harness.ts';
 import { startBotProcess, type BotProcess } from './bot-process.ts';
@@ -36,6 +38,16 @@ function expectAnsweredOnce(interaction: InteractionHandle): void {
   expect(interaction.callbacks.map((callback) => callback.status)).toEqual([204]);
 }
 
+/** Rows of the community database both processes share (one host: the SQLite file in QUELLE_DATA_DIR). */
+function storedRows(dataDir: string, sql: string): Record<string, unknown>[] {
+  const db = new Database(databasePath(dataDir), { readonly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
 function fieldsOf(interaction: InteractionHandle): Record<string, string> {
   const embed = interaction.original()?.embeds[0];
   return Object.fromEntries((embed?.fields ?? []).map((field) => [field.name, field.value]));
@@ -44,7 +56,11 @@ function fieldsOf(interaction: InteractionHandle): Record<string, string> {
 describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
   it('answers every interaction exactly once, in the process of the guild’s shard, and serves a /reindex from either process in both within 5 s', async () => {
     const { twin, seedsDir, env } = await deployment(4);
+    const dataDir = env.QUELLE_DATA_DIR!;
+    // One after the other: two processes creating the same SQLite database at once race on its
+    // first migration ("table answers already exists"; reported to the lead, src/storage is not this branch's).
     const low = start({ ...env, DISCORD_SHARD_IDS: '0,1', DISCORD_SHARD_COUNT: '4' });
+    await low.waitFor(/Quelle is ready/);
     const high = start({ ...env, DISCORD_SHARD_IDS: '2-3', DISCORD_SHARD_COUNT: '4' });
     const ready = await Promise.all([low.waitFor(/Quelle is ready/), high.waitFor(/Quelle is ready/)]);
     // Each process names its shards on its log lines.
@@ -60,6 +76,21 @@ describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
     const stats = await Promise.all(guilds.map((guild) => twin.sendCommand({ name: 'stats', channelId: guild.channelId })));
     for (const interaction of stats) await interaction.waitForFinal(20_000);
     for (const interaction of [...asked, ...stats]) expectAnsweredOnce(interaction);
+
+    // A 👍 under every answer, each handled by the process of its guild's shard: one vote per answer is stored.
+    const votes = await Promise.all(
+      asked.map((interaction) => {
+        const answer = interaction.original()!;
+        const up = (answer.components as { components: { custom_id?: string }[] }[]).flatMap((row) => row.components).find((button) => button.custom_id?.startsWith('answer:up:'));
+        return twin.sendComponent({ customId: up!.custom_id!, messageId: answer.id });
+      }),
+    );
+    for (const vote of votes) {
+      await vote.waitForFinal(20_000);
+      expectAnsweredOnce(vote);
+    }
+    expect(storedRows(dataDir, 'SELECT COUNT(*) AS n FROM answers')).toEqual([{ n: guilds.length }]);
+    expect(storedRows(dataDir, 'SELECT answer_id, COUNT(*) AS n FROM votes GROUP BY answer_id').map((row) => row.n)).toEqual(guilds.map(() => 1));
 
     for (const [i, guild] of guilds.entries()) {
       const shard = ownerShard(guild, 4);
