@@ -34,7 +34,39 @@ const coreSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   QUELLE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('data')),
   QUELLE_LOG_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be a whole number of days (0 keeps no question text)').min(0).max(3650).default(30)),
+  // The message never repeats the value: it holds a password.
+  // A host may be left out (postgresql:///quelle?host=/run/postgresql: a Unix socket).
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .trim()
+      .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+        error: 'must be a PostgreSQL URL such as postgres://quelle:PASSWORD@db.example:5432/quelle (or empty for the SQLite file in QUELLE_DATA_DIR)',
+      })
+      .optional(),
+  ),
 });
+
+const shardCountText = 'must be a whole number of shards of at least 1';
+const shardsText = `must be auto (as many shards as Discord recommends) or a whole number of shards of at least 1`;
+
+/** "0,1", "0-3" or "4 5" → the shard ids; anything else is reported with an example. */
+const shardIdList = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    return value.split(/[\s,]+/).filter(Boolean).flatMap((part) => {
+      const range = /^(\d+)-(\d+)$/.exec(part);
+      if (range) return Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i);
+      return /^\d+$/.test(part) ? [Number(part)] : [Number.NaN];
+    });
+  },
+  z
+    .array(z.number({ error: 'must list shard ids (whole numbers from 0) separated by commas, or a range: DISCORD_SHARD_IDS=0,1 or 0-1' }).int())
+    .min(1, 'must list at least one shard id, e.g. DISCORD_SHARD_IDS=0,1 or 0-1')
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'lists a shard twice; list each shard id once' })
+    .optional(),
+);
 
 const botSchema = coreSchema.extend({
   DISCORD_TOKEN: z.preprocess(emptyAsUnset, z.string({ error: 'is required: the bot token from the Discord developer portal (Bot → Reset Token)' }).min(50, 'does not look like a bot token')),
@@ -58,7 +90,40 @@ const botSchema = coreSchema.extend({
   ),
   QUELLE_FEED_MINUTES: z.preprocess(emptyAsUnset, z.coerce.number().min(1, 'must be at least 1 (minute)').max(10080).default(30)),
   QUELLE_AUDIT_CHANNEL_ID: z.preprocess(emptyAsUnset, snowflake.optional()),
+  QUELLE_SHARDS: z.preprocess(
+    emptyAsUnset,
+    z
+      .union([z.literal('auto'), z.coerce.number().int(shardsText).min(1, shardsText)], { error: shardsText })
+      .optional(),
+  ),
+  DISCORD_SHARD_IDS: shardIdList,
+  DISCORD_SHARD_COUNT: z.preprocess(emptyAsUnset, z.coerce.number({ error: shardCountText }).int(shardCountText).min(1, shardCountText).optional()),
+}).superRefine((env, context) => {
+  // Shard settings only make sense together: every host must agree on the count it splits.
+  const problem = shardingProblem(env.QUELLE_SHARDS, env.DISCORD_SHARD_IDS, env.DISCORD_SHARD_COUNT);
+  if (problem) context.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
 });
+
+function shardingProblem(shards: 'auto' | number | undefined, ids: number[] | undefined, count: number | undefined): { variable: string; message: string } | null {
+  if (shards === 'auto' && ids) {
+    return { variable: 'QUELLE_SHARDS', message: 'cannot be auto with DISCORD_SHARD_IDS: hosts that split the shards must agree on their number. Set QUELLE_SHARDS (or DISCORD_SHARD_COUNT) to the total number of shards' };
+  }
+  if (shards === 'auto' && count !== undefined) {
+    return { variable: 'QUELLE_SHARDS', message: `is auto but DISCORD_SHARD_COUNT is ${count}: set one of them, not both` };
+  }
+  if (typeof shards === 'number' && count !== undefined && shards !== count) {
+    return { variable: 'DISCORD_SHARD_COUNT', message: `is ${count} but QUELLE_SHARDS is ${shards}: both give the total number of shards; set one of them, or both to the same number` };
+  }
+  const total = typeof shards === 'number' ? shards : count;
+  if (ids && total === undefined) {
+    return { variable: 'DISCORD_SHARD_COUNT', message: 'is required with DISCORD_SHARD_IDS: set it to the total number of shards across every host (e.g. DISCORD_SHARD_IDS=0,1 and DISCORD_SHARD_COUNT=4 on one host, 2,3 and 4 on the other)' };
+  }
+  const outside = ids?.find((id) => total !== undefined && id >= total);
+  if (outside !== undefined) {
+    return { variable: 'DISCORD_SHARD_IDS', message: `lists shard ${outside}, but there are ${total} shards: ids run from 0 to ${Number(total) - 1}` };
+  }
+  return null;
+}
 
 export interface CoreConfig {
   readonly seedsDir: string;
@@ -74,8 +139,28 @@ export interface CoreConfig {
   readonly dataDir: string;
   /** Days question text and answer details are kept; 0 keeps no question text. See src/community/retention.ts. */
   readonly logDays: number;
+  /**
+   * PostgreSQL shared by every process and host (DATABASE_URL): the community database, shared
+   * cooldowns, the deployment-wide build lock and published index generations; null for the
+   * SQLite file in `dataDir` and a local index only.
+   */
+  readonly databaseUrl: string | null;
   /** Settings that still work but will go, each with what replaces it (the entry points print them). */
   readonly deprecations: readonly string[];
+}
+
+/**
+ * How the bot connects to Discord's gateway. Unsharded (the default): one process, one
+ * connection. `manager`: discord.js's ShardingManager runs one child process per shard.
+ * Otherwise, with a `count`, this process runs `ids` (or every shard) itself.
+ */
+export interface ShardSettings {
+  /** QUELLE_SHARDS: run a ShardingManager that spawns a process per shard. */
+  readonly manager: boolean;
+  /** Shards across the whole deployment ('auto': as many as Discord recommends); null when unsharded. */
+  readonly count: number | 'auto' | null;
+  /** The shards this host runs (DISCORD_SHARD_IDS); null for every shard of `count`. */
+  readonly ids: readonly number[] | null;
 }
 
 export interface BotConfig extends CoreConfig {
@@ -98,6 +183,7 @@ export interface BotConfig extends CoreConfig {
   readonly feedMinutes: number;
   /** Where every article change is posted, or null. */
   readonly auditChannelId: string | null;
+  readonly sharding: ShardSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +223,7 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     logLevel: env.LOG_LEVEL,
     dataDir: env.QUELLE_DATA_DIR,
     logDays: env.QUELLE_LOG_DAYS,
+    databaseUrl: env.DATABASE_URL ?? null,
     deprecations:
       env.QUELLE_MIN_DENSE_Z === undefined
         ? []
@@ -168,5 +255,10 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     feeds: parsed.QUELLE_FEEDS,
     feedMinutes: parsed.QUELLE_FEED_MINUTES,
     auditChannelId: parsed.QUELLE_AUDIT_CHANNEL_ID ?? null,
+    sharding: {
+      manager: parsed.QUELLE_SHARDS !== undefined,
+      count: parsed.QUELLE_SHARDS ?? parsed.DISCORD_SHARD_COUNT ?? null,
+      ids: parsed.DISCORD_SHARD_IDS ? [...parsed.DISCORD_SHARD_IDS].sort((a, b) => a - b) : null,
+    },
   };
 }

@@ -51,6 +51,7 @@ describe('loadCoreConfig', () => {
       logLevel: 'info',
       dataDir: 'data',
       logDays: 30,
+      databaseUrl: null,
       deprecations: [],
     });
   });
@@ -83,6 +84,7 @@ describe('loadCoreConfig', () => {
       LOG_LEVEL: '',
       QUELLE_DATA_DIR: ' ',
       QUELLE_LOG_DAYS: '',
+      DATABASE_URL: ' ',
     };
     expect(loadCoreConfig(blank)).toEqual(loadCoreConfig({}));
   });
@@ -110,6 +112,17 @@ describe('loadCoreConfig', () => {
       const error = configError(() => loadCoreConfig({ QUELLE_LOG_DAYS: bad }));
       expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
       expect(error.message, bad).toContain('QUELLE_LOG_DAYS');
+    }
+  });
+
+  it('reads DATABASE_URL (postgres:// or postgresql://), and refuses another URL without repeating it (it holds a password)', () => {
+    expect(loadCoreConfig({ DATABASE_URL: 'postgres://quelle:s3cret@db.example:5432/quelle' }).databaseUrl).toBe('postgres://quelle:s3cret@db.example:5432/quelle');
+    expect(loadCoreConfig({ DATABASE_URL: 'postgresql:///quelle?host=/run/postgresql' }).databaseUrl).toBe('postgresql:///quelle?host=/run/postgresql');
+    for (const bad of ['mysql://quelle:s3cret@db/quelle', 'quelle:s3cret@db', 'http://quelle:s3cret@db/']) {
+      const error = configError(() => loadCoreConfig({ DATABASE_URL: bad }));
+      expect(error.code, bad).toBe(ErrorCode.InvalidConfig);
+      expect(error.message, bad).toContain('DATABASE_URL must be a PostgreSQL URL such as postgres://');
+      expect(error.message, bad).not.toContain('s3cret');
     }
   });
 
@@ -160,6 +173,7 @@ describe('loadBotConfig', () => {
       feeds: [],
       feedMinutes: 30,
       auditChannelId: null,
+      sharding: { manager: false, count: null, ids: null },
     });
   });
 
@@ -279,5 +293,36 @@ describe('loadBotConfig', () => {
       expect(error.code, `${name}=${value}`).toBe(ErrorCode.InvalidConfig);
       expect(error.message, `${name}=${value}`).toContain(name);
     }
+  });
+
+  describe('sharding', () => {
+    const sharding = (env: Record<string, string>) => loadBotConfig({ DISCORD_TOKEN: TOKEN, ...env }).sharding;
+    const problem = (env: Record<string, string>) => configError(() => sharding(env)).message;
+
+    it('runs a ShardingManager with QUELLE_SHARDS (auto or a count), on every shard or the listed ones', () => {
+      expect(sharding({ QUELLE_SHARDS: 'auto' })).toEqual({ manager: true, count: 'auto', ids: null });
+      expect(sharding({ QUELLE_SHARDS: '4' })).toEqual({ manager: true, count: 4, ids: null });
+      expect(sharding({ QUELLE_SHARDS: '4', DISCORD_SHARD_IDS: '3, 2' })).toEqual({ manager: true, count: 4, ids: [2, 3] });
+      expect(sharding({ QUELLE_SHARDS: '4', DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '0-1' })).toEqual({ manager: true, count: 4, ids: [0, 1] });
+    });
+
+    it('runs a subset of shards in this process with DISCORD_SHARD_IDS and DISCORD_SHARD_COUNT', () => {
+      expect(sharding({ DISCORD_SHARD_IDS: '2,3', DISCORD_SHARD_COUNT: '4' })).toEqual({ manager: false, count: 4, ids: [2, 3] });
+      expect(sharding({ DISCORD_SHARD_IDS: '0-2', DISCORD_SHARD_COUNT: '6' }).ids).toEqual([0, 1, 2]);
+      expect(sharding({ DISCORD_SHARD_COUNT: '2' })).toEqual({ manager: false, count: 2, ids: null });
+      expect(sharding({ QUELLE_SHARDS: '', DISCORD_SHARD_IDS: ' ', DISCORD_SHARD_COUNT: '' })).toEqual({ manager: false, count: null, ids: null });
+    });
+
+    it('says what to do with settings that cannot work together or are malformed', () => {
+      expect(problem({ DISCORD_SHARD_IDS: '0,1' })).toMatch(/DISCORD_SHARD_COUNT is required with DISCORD_SHARD_IDS: set it to the total number of shards across every host/);
+      expect(problem({ QUELLE_SHARDS: 'auto', DISCORD_SHARD_IDS: '0' })).toMatch(/QUELLE_SHARDS cannot be auto with DISCORD_SHARD_IDS.*Set QUELLE_SHARDS \(or DISCORD_SHARD_COUNT\) to the total number of shards/);
+      expect(problem({ QUELLE_SHARDS: 'auto', DISCORD_SHARD_COUNT: '2' })).toMatch(/QUELLE_SHARDS is auto but DISCORD_SHARD_COUNT is 2: set one of them/);
+      expect(problem({ QUELLE_SHARDS: '3', DISCORD_SHARD_COUNT: '4' })).toMatch(/DISCORD_SHARD_COUNT is 4 but QUELLE_SHARDS is 3/);
+      expect(problem({ DISCORD_SHARD_IDS: '1,4', DISCORD_SHARD_COUNT: '4' })).toMatch(/DISCORD_SHARD_IDS lists shard 4, but there are 4 shards: ids run from 0 to 3/);
+      expect(problem({ DISCORD_SHARD_IDS: '1,1', DISCORD_SHARD_COUNT: '4' })).toMatch(/DISCORD_SHARD_IDS lists a shard twice/);
+      expect(problem({ DISCORD_SHARD_IDS: 'eins', DISCORD_SHARD_COUNT: '4' })).toMatch(/DISCORD_SHARD_IDS\S* must list shard ids .*DISCORD_SHARD_IDS=0,1 or 0-1/);
+      for (const value of ['0', '-2', '1.5', 'viele']) expect(problem({ QUELLE_SHARDS: value }), value).toMatch(/QUELLE_SHARDS must be auto .* or a whole number of shards of at least 1/);
+      for (const value of ['0', '2.5', 'zwei']) expect(problem({ DISCORD_SHARD_COUNT: value }), value).toMatch(/DISCORD_SHARD_COUNT must be a whole number of shards of at least 1/);
+    });
   });
 });

@@ -13,6 +13,7 @@ import { watchSeeds, type SeedsWatcher, type SeedsWatcherOptions } from '../inge
 import { ChannelAuditSink } from './audit-channel.ts';
 import { commands, handlers } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
+import { publishProcessStats } from './deployment-stats.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
 import { createMessageHandler, unusableAnswerChannels } from './message-questions.ts';
@@ -74,6 +75,8 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       makeRequest: guardOutgoingRequests({ redactor, logger, send: clientOptions.rest?.makeRequest }),
     },
   });
+
+  publishProcessStats(client, () => service.stats.count);
 
   const auditSinks: AuditSink[] = [new LogAuditSink(logger)];
   if (config.auditChannelId) auditSinks.push(new ChannelAuditSink(client, config.auditChannelId));

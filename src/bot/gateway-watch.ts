@@ -9,8 +9,8 @@ import type { Logger } from '../logger.ts';
  */
 export const FATAL_CLOSE_ADVICE: ReadonlyMap<number, string> = new Map([
   [4004, 'Discord rejected the bot token (gateway close 4004, authentication failed). Check DISCORD_TOKEN in .env: copy the token again from the Developer Portal (your application → Bot → Reset Token) if it was reset or revoked.'],
-  [4010, 'Discord rejected the shard settings (gateway close 4010, invalid shard). Quelle runs a single shard: remove any shard settings given to the client.'],
-  [4011, 'Discord requires sharding for this bot (gateway close 4011, sharding required): it is in too many servers for one connection, and Quelle does not shard. Remove it from servers it does not need to be in.'],
+  [4010, 'Discord rejected the shard settings (gateway close 4010, invalid shard). Check QUELLE_SHARDS, DISCORD_SHARD_IDS and DISCORD_SHARD_COUNT: every host must use the same shard count, and each shard id must be below it (README: Deployment → Sharding).'],
+  [4011, 'Discord requires sharding for this bot (gateway close 4011, sharding required): it is in too many servers for one connection. Set QUELLE_SHARDS=auto in .env and start again (README: Deployment → Sharding).'],
   [4012, 'Discord no longer accepts the gateway API version discord.js uses (gateway close 4012, invalid API version). Update discord.js (`npm update discord.js`) and start again.'],
   [4013, 'Discord rejected the gateway intents (gateway close 4013, invalid intents). The intents are set in src/bot/bot.ts; this is a bug in Quelle, please report it.'],
   [4014, "Discord refused a privileged gateway intent (gateway close 4014, disallowed intents). Quelle asks for Message Content only when QUELLE_ANSWER_CHANNEL_IDS lists channels: turn it on in the Developer Portal (your application → Bot → Privileged Gateway Intents → Message Content), or empty QUELLE_ANSWER_CHANNEL_IDS to answer only /ask and mentions."],

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { EXIT_FAILURE, EXIT_USAGE, parseCliArgs, UsageError } from '../command-line.ts';
 import { loadBotConfig } from '../config.ts';
@@ -6,6 +7,7 @@ import { createBotLogger } from './bot-logger.ts';
 import { createBot } from './bot.ts';
 import { GatewayClosedError } from './gateway-watch.ts';
 import { redactSecrets, SecretRedactor } from './redact.ts';
+import { isShardProcess, processShardIds, processShardOptions, ShardSupervisor } from './sharding.ts';
 
 const USAGE = `Usage: npm start [-- --help]
 
@@ -26,6 +28,8 @@ Settings come from the environment or .env (see .env.example):
   QUELLE_ANSWER_CHANNEL_IDS channels where every new message or forum post is answered in a
                             thread (needs the privileged Message Content intent)
   QUELLE_DATA_DIR, QUELLE_LOG_DAYS   the community database and how long questions are kept
+  QUELLE_SHARDS      auto or a number: run discord.js's ShardingManager, one process per shard
+  DISCORD_SHARD_IDS, DISCORD_SHARD_COUNT   run only these shards (e.g. 0,1 of 4) on this host
 
 Related commands:
   npm run index      build the index from the articles first
@@ -61,9 +65,41 @@ try {
 }
 
 const redactor = new SecretRedactor([config.token]);
-const logger = createBotLogger({ level: config.logLevel, redactor });
+const rootLogger = createBotLogger({ level: config.logLevel, redactor });
 
-const bot = createBot({ config, logger, redactor });
+if (config.sharding.manager && !isShardProcess(process.env)) await superviseShards();
+
+/** QUELLE_SHARDS: this process only runs the ShardingManager; each shard's process runs this file again as the bot. */
+async function superviseShards(): Promise<never> {
+  const supervisor = new ShardSupervisor({ config: config!, logger: rootLogger, file: fileURLToPath(import.meta.url), execArgv: process.execArgv });
+  let stopping = false;
+  const stop = async (reason: Record<string, unknown>, exitCode: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      rootLogger.info(reason, 'Stopping every shard');
+      await supervisor.stop();
+    }
+    return process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stop({ signal: 'SIGINT' }, 0));
+  process.on('SIGTERM', () => void stop({ signal: 'SIGTERM' }, 0));
+  void supervisor.fatal.then((reason) => {
+    rootLogger.fatal({ reason }, 'A shard was refused by Discord for good; stopping every shard');
+    return stop({ reason }, EXIT_FAILURE);
+  });
+  try {
+    await supervisor.start();
+  } catch (error) {
+    rootLogger.fatal({ error: redactSecrets(describeError(error)) }, 'Could not start every shard (the shard log above says why)');
+    return stop({ error: 'start failed' }, EXIT_FAILURE);
+  }
+  // Runs until a signal or a fatal shard ends the process.
+  return new Promise<never>(() => {});
+}
+
+const shardIds = processShardIds(config.sharding, process.env);
+const logger = shardIds ? rootLogger.child({ shards: shardIds }) : rootLogger;
+const bot = createBot({ config, logger, redactor, clientOptions: processShardOptions(config.sharding, process.env) });
 
 let stopping = false;
 /** Stops the bot and exits; a second call (a second signal while stopping) is ignored. */
@@ -78,8 +114,10 @@ async function shutdown(reason: Record<string, unknown>, exitCode: number): Prom
 }
 
 /** Discord will not take the connection back: say what to do, and fail so that a supervisor sees it. */
-function failForGood(error: GatewayClosedError): Promise<void> {
+async function failForGood(error: GatewayClosedError): Promise<void> {
   logger.fatal({ closeCode: error.closeCode }, error.message);
+  // A ShardingManager would start this shard again and again: tell it to stop every shard.
+  await bot.client.shard?.send({ quelleFatal: error.message }).catch(() => undefined);
   return shutdown({ closeCode: error.closeCode }, EXIT_FAILURE);
 }
 

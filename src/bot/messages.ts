@@ -72,6 +72,11 @@ const de = {
     none: 'keins (Wortsuche)',
     feeds: 'Nachrichten-Feeds',
     feedCounts: (feeds: number, saved: number, failing: number) => `${feeds} Feed(s), ${saved} Artikel gespeichert seit dem Start, ${failing} mit Fehlern`,
+    shard: 'Shard',
+    shardValue: (id: number, count: number, servers: number) => `${id} von ${count} · ${servers} Server`,
+    allShards: 'Alle Shards',
+    thisProcess: (shards: string) => `Dieser Prozess (Shards ${shards})`,
+    totals: (servers: number, answered: number, shards: number, count: number) => `${servers} Server · ${answered} Fragen beantwortet · ${shards} von ${count} Shards`,
     denseRelevance: 'Relevanz nach Bedeutung',
   },
   denseRelevance: {
@@ -235,6 +240,11 @@ const en: typeof de = {
     none: 'none (word search)',
     feeds: 'News feeds',
     feedCounts: (feeds, saved, failing) => `${feeds} feed(s), ${saved} articles saved since the start, ${failing} failing`,
+    shard: 'Shard',
+    shardValue: (id, count, servers) => `${id} of ${count} · ${servers} server(s)`,
+    allShards: 'All shards',
+    thisProcess: (shards) => `This process (shards ${shards})`,
+    totals: (servers, answered, shards, count) => `${servers} server(s) · ${answered} questions answered · ${shards} of ${count} shards`,
     denseRelevance: 'Relevance by meaning',
   },
   denseRelevance: {

@@ -15,7 +15,8 @@ as {"question", "lang", "unanswerable": true}. Then:
   --out FILE   the file to write (replaced whole)
   --days N     only answers of the last N days (default: all that retention keeps)
   --guild ID   one server's answers only
-  --data DIR   the data folder (default QUELLE_DATA_DIR, or data)`;
+  --data DIR   the data folder (default QUELLE_DATA_DIR, or data); with DATABASE_URL set, the
+               PostgreSQL database instead`;
 
 runCli(async (run) => {
   const { values, positionals } = parseCliArgs({ out: { type: 'string' }, days: { type: 'string' }, guild: { type: 'string' }, data: { type: 'string' } }, USAGE);

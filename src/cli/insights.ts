@@ -12,7 +12,8 @@ similar wording (coverage gaps: what the articles do not answer), the most-cited
 latest answers marked 👎 with what they cited.
   --days N     one window of N days instead of 7 and 30
   --guild ID   one server's questions only (default: every server)
-  --data DIR   the data folder (default QUELLE_DATA_DIR, or data)
+  --data DIR   the data folder (default QUELLE_DATA_DIR, or data); with DATABASE_URL set, the
+               PostgreSQL database instead
   --json       print one JSON document`;
 
 runCli(async (run) => {

@@ -1,13 +1,14 @@
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
-import { openCommunityStore } from '../storage/open-store.ts';
-import type { SqliteCommunityStore } from '../storage/sqlite-store.ts';
+import { openCommunityDatabase, type CommunityDatabase } from '../storage/open-store.ts';
 import { CommunityLog } from './community-log.ts';
 import type { ParagraphSource } from './paragraphs.ts';
 
 export interface OpenCommunityLogOptions {
   /** QUELLE_DATA_DIR. */
   readonly dataDir: string;
+  /** DATABASE_URL: the database is PostgreSQL's instead of the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string | null;
   /** QUELLE_LOG_DAYS. */
   readonly logDays: number;
   /** True for the bot (it creates the folder and the database); false for commands that only read what the bot recorded. */
@@ -21,7 +22,7 @@ export interface OpenCommunityLogOptions {
 
 export interface OpenedCommunityLog {
   readonly log: CommunityLog;
-  readonly store: SqliteCommunityStore;
+  readonly store: CommunityDatabase;
   /** Stops the periodic retention and closes the database. */
   close(): Promise<void>;
 }
@@ -35,7 +36,7 @@ export const HOUR_MS = 3_600_000;
  */
 export async function openCommunityLog(options: OpenCommunityLogOptions): Promise<OpenedCommunityLog> {
   const logger = options.logger ?? silentLogger;
-  const store = await openCommunityStore({ dataDir: options.dataDir, create: options.create });
+  const store = await openCommunityDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl ?? null, create: options.create });
   const log = new CommunityLog({ store, logDays: options.logDays, ...(options.paragraphs ? { paragraphs: options.paragraphs } : {}) });
   const purge = async (): Promise<void> => {
     const result = await log.purge();

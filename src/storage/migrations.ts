@@ -1,16 +1,17 @@
+import { ErrorCode, QuelleError } from '../errors.ts';
+
 /**
- * The database schema as an ordered list of migrations. Each is applied once, in its own
- * transaction, and the database records the last one applied (SQLite: `PRAGMA user_version`).
+ * The database schema as an ordered list of migrations, run by both stores. Each is applied
+ * once, in its own transaction, and the database records the last one applied (SQLite:
+ * `PRAGMA user_version`; PostgreSQL: a row of `quelle_schema_versions`, see postgres.ts).
  * Never edit a migration that has shipped: add the next one.
  *
- * The SQL is kept to what SQLite and PostgreSQL both accept, so that the PostgreSQL store
- * (issue #15) runs the same list: BIGINT for times (milliseconds; PostgreSQL's INTEGER is 32-bit),
- * SMALLINT 0/1 for flags (PostgreSQL's BOOLEAN does not take 0/1), TEXT keys chosen by the
- * application (no AUTOINCREMENT / SERIAL), `ON DELETE CASCADE` (SQLite needs
- * `PRAGMA foreign_keys = ON`, which the SQLite store sets), no STRICT or WITHOUT ROWID, no
- * partial or expression indexes. What will differ there: the version is kept in a table instead of
- * `user_version`, placeholders are `$1` instead of `@name`, and REAL is 4 bytes in PostgreSQL
- * (scores only; nothing is compared across stores).
+ * The SQL is kept to what SQLite and PostgreSQL both accept: BIGINT for times (milliseconds;
+ * PostgreSQL's INTEGER is 32-bit), SMALLINT 0/1 for flags (PostgreSQL's BOOLEAN does not take
+ * 0/1), TEXT keys chosen by the application (no AUTOINCREMENT / SERIAL), `ON DELETE CASCADE`
+ * (SQLite needs `PRAGMA foreign_keys = ON`, which the SQLite store sets), no STRICT or WITHOUT
+ * ROWID, no partial or expression indexes. REAL is 4 bytes in PostgreSQL (scores only; nothing is
+ * compared across stores). The statements' differences are handled in sql-dialect.ts.
  */
 export interface Migration {
   readonly version: number;
@@ -99,6 +100,18 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX article_changes_by_article ON article_changes (article_id, at)',
     ],
   },
+  {
+    version: 2,
+    description: 'question cooldowns shared by every bot process',
+    statements: [
+      // One row per member: when their last question was let through. Pruned as cooldowns end.
+      `CREATE TABLE cooldowns (
+        member_id TEXT PRIMARY KEY,
+        asked_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX cooldowns_by_time ON cooldowns (asked_at)',
+    ],
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -110,4 +123,22 @@ export function pendingMigrations(version: number, migrations: readonly Migratio
     if (migration.version !== index + 1) throw new Error(`Migration ${index + 1} is numbered ${migration.version}: migrations must be numbered 1, 2, 3, … in order.`);
   });
   return migrations.filter((migration) => migration.version > version);
+}
+
+/** The refusal of a database written by a newer Quelle (`location` names it; `fix` says where else to point). */
+export function databaseTooNew(location: string, version: number, latest: number, fix: string): QuelleError {
+  return new QuelleError(
+    ErrorCode.DatabaseTooNew,
+    `The database ${location} was written by a newer version of Quelle (schema ${version}; this version knows schema ${latest} at most). Run the newer version, or ${fix}.`,
+  );
+}
+
+/** A migration that failed: the database stays at the version before it. */
+export function migrationFailed(location: string, migration: Migration, error: unknown): QuelleError {
+  return new QuelleError(
+    ErrorCode.DatabaseUnusable,
+    `Updating the database ${location} to schema ${migration.version} (${migration.description}) failed: ${error instanceof Error ? error.message : String(error)}. ` +
+      `It is left at schema ${migration.version - 1}, unchanged; this is a bug, please report it with this message.`,
+    { cause: error },
+  );
 }

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, QuelleError } from '../errors.ts';
+import type { CommunityStore } from './community-store.ts';
+import type { CooldownStore } from './cooldown-store.ts';
+import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore, type SqliteCommunityStore } from './sqlite-store.ts';
 
 /** The database's file name inside QUELLE_DATA_DIR (with `-wal` and `-shm` beside it while open). */
@@ -22,7 +25,15 @@ export interface OpenStoreOptions {
   readonly create: boolean;
 }
 
-/** Opens the community database of a data folder (the embedded SQLite file; issue #15 adds PostgreSQL here). */
+/** The community database, whichever engine keeps it: the community loop's store and the shared cooldowns. */
+export type CommunityDatabase = CommunityStore & CooldownStore;
+
+export interface OpenDatabaseOptions extends OpenStoreOptions {
+  /** DATABASE_URL: PostgreSQL instead of the SQLite file in `dataDir`; null or undefined for SQLite. */
+  readonly databaseUrl?: string | null;
+}
+
+/** Opens the community database of a data folder (the embedded SQLite file). */
 export async function openCommunityStore({ dataDir, create }: OpenStoreOptions): Promise<SqliteCommunityStore> {
   const file = databasePath(dataDir);
   if (!create && !existsSync(file)) {
@@ -33,4 +44,13 @@ export async function openCommunityStore({ dataDir, create }: OpenStoreOptions):
   }
   await mkdir(dataDir, { recursive: true });
   return openSqliteStore({ file });
+}
+
+/**
+ * Opens the community database as configured: PostgreSQL when DATABASE_URL is set (shared by
+ * every process and host), otherwise the SQLite file in QUELLE_DATA_DIR.
+ */
+export async function openCommunityDatabase(options: OpenDatabaseOptions): Promise<CommunityDatabase> {
+  if (options.databaseUrl) return openPostgresStore({ url: options.databaseUrl, create: options.create });
+  return openCommunityStore(options);
 }

@@ -5,7 +5,6 @@ import {
   type ActivityCounts,
   type AnswerRecord,
   type ArticleChangeRecord,
-  type CitationRecord,
   type CitedArticle,
   type CommunityStore,
   type DeclinedQuestion,
@@ -21,7 +20,30 @@ import {
   type VoteValue,
   type WindowQuery,
 } from './community-store.ts';
-import { MIGRATIONS, pendingMigrations, type Migration } from './migrations.ts';
+import {
+  answerCountParams,
+  answerParams,
+  articleChangeParams,
+  COMMUNITY_SQL,
+  cooldownWait,
+  toArticleChange,
+  toCitation,
+  toReindexRun,
+  toStoredAnswer,
+  toUnhelpful,
+  voteCountParams,
+  windowParams,
+  type ActivityRow,
+  type AnswerRow,
+  type ArticleChangeRow,
+  type CitationRow,
+  type CommunityStatement,
+  type HelpfulRow,
+  type ReindexRow,
+  type UnhelpfulRow,
+} from './community-sql.ts';
+import type { CooldownStore } from './cooldown-store.ts';
+import { databaseTooNew, migrationFailed, MIGRATIONS, pendingMigrations, type Migration } from './migrations.ts';
 
 export interface SqliteStoreOptions {
   /** The database file, or `:memory:` (tests). */
@@ -81,13 +103,7 @@ function unusable(file: string, error: unknown): QuelleError {
 export function applyMigrations(db: Database.Database, file: string, migrations: readonly Migration[]): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.length;
-  if (version > latest) {
-    throw new QuelleError(
-      ErrorCode.DatabaseTooNew,
-      `The database ${file} was written by a newer version of Quelle (schema ${version}; this version knows schema ${latest} at most). ` +
-        'Run the newer version, or point QUELLE_DATA_DIR at another folder to start a new database.',
-    );
-  }
+  if (version > latest) throw databaseTooNew(file, version, latest, 'point QUELLE_DATA_DIR at another folder to start a new database');
   for (const migration of pendingMigrations(version, migrations)) {
     try {
       db.transaction(() => {
@@ -96,86 +112,18 @@ export function applyMigrations(db: Database.Database, file: string, migrations:
         db.pragma(`user_version = ${migration.version}`);
       })();
     } catch (error) {
-      throw new QuelleError(
-        ErrorCode.DatabaseUnusable,
-        `Updating the database ${file} to schema ${migration.version} (${migration.description}) failed: ${error instanceof Error ? error.message : String(error)}. ` +
-          `It is left at schema ${migration.version - 1}, unchanged; this is a bug, please report it with this message.`,
-        { cause: error },
-      );
+      throw migrationFailed(file, migration, error);
     }
   }
 }
 
-interface AnswerRow {
-  id: string;
-  created_at: number;
-  guild_id: string | null;
-  channel_id: string | null;
-  surface: AnswerRecord['surface'];
-  language: AnswerRecord['language'];
-  mode: AnswerRecord['mode'];
-  declined: number;
-  latency_ms: number;
-  shown: number;
-  question: string | null;
-}
-
-interface CitationRow {
-  rank: number;
-  article_id: string;
-  paragraph: number;
-  title: string;
-  score: number;
-  paragraph_hash: string | null;
-}
-
-interface ReindexRow {
-  id: string;
-  started_at: number;
-  finished_at: number;
-  outcome: ReindexRun['outcome'];
-  trigger_name: string;
-  actor_id: string | null;
-  mode: string | null;
-  model: string | null;
-  articles: number | null;
-  passages: number | null;
-  added: number | null;
-  changed: number | null;
-  removed: number | null;
-  skipped: number | null;
-  error: string | null;
-}
-
-interface ArticleChangeRow {
-  id: string;
-  at: number;
-  action: string;
-  article_id: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  detail: string | null;
-}
-
-const toCitation = (row: CitationRow): CitationRecord => ({
-  rank: row.rank,
-  articleId: row.article_id,
-  paragraph: row.paragraph,
-  title: row.title,
-  score: row.score,
-  paragraphHash: row.paragraph_hash,
-});
-
-/** Rows of a window query: `guild` null means every server. */
-const windowParams = (query: WindowQuery): { since: number; guild: string | null } => ({ since: query.since, guild: query.guildId ?? null });
-
 /**
  * The community store on one SQLite file, through better-sqlite3 (synchronous; each method does
- * its work at once and returns a settled Promise). Statements are prepared once; a method that
- * writes several rows runs them in one transaction.
+ * its work at once and returns a settled Promise). Statements (community-sql.ts) are prepared
+ * once; a method that writes several rows runs them in one transaction.
  */
-export class SqliteCommunityStore implements CommunityStore {
-  private readonly statements;
+export class SqliteCommunityStore implements CommunityStore, CooldownStore {
+  private readonly statements: Record<CommunityStatement, Database.Statement>;
   private readonly recordAnswerTx;
   private readonly setVoteTx;
   private readonly purgeTx;
@@ -185,112 +133,13 @@ export class SqliteCommunityStore implements CommunityStore {
     private readonly db: Database.Database,
     readonly location: string,
   ) {
-    const guildFilter = '(@guild IS NULL OR a.guild_id = @guild)';
-    this.statements = {
-      insertAnswer: db.prepare(
-        `INSERT INTO answers (id, created_at, guild_id, channel_id, surface, language, mode, declined, latency_ms, shown, question)
-         VALUES (@id, @createdAt, @guildId, @channelId, @surface, @language, @mode, @declined, @latencyMs, @shown, @question)`,
-      ),
-      insertCitation: db.prepare(
-        `INSERT INTO citations (answer_id, rank, article_id, paragraph, title, score, paragraph_hash)
-         VALUES (@answerId, @rank, @articleId, @paragraph, @title, @score, @paragraphHash)`,
-      ),
-      addCounts: db.prepare(
-        `INSERT INTO daily_counts (day, guild_id, surface, questions, declined, helpful, unhelpful, latency_ms_total)
-         VALUES (@day, @guild, @surface, @questions, @declined, @helpful, @unhelpful, @latency)
-         ON CONFLICT (day, guild_id, surface) DO UPDATE SET
-           questions = daily_counts.questions + excluded.questions,
-           declined = daily_counts.declined + excluded.declined,
-           helpful = daily_counts.helpful + excluded.helpful,
-           unhelpful = daily_counts.unhelpful + excluded.unhelpful,
-           latency_ms_total = daily_counts.latency_ms_total + excluded.latency_ms_total`,
-      ),
-      selectAnswer: db.prepare('SELECT * FROM answers WHERE id = @id'),
-      selectCitations: db.prepare('SELECT rank, article_id, paragraph, title, score, paragraph_hash FROM citations WHERE answer_id = @id ORDER BY rank'),
-      selectShownCitations: db.prepare(
-        'SELECT rank, article_id, paragraph, title, score, paragraph_hash FROM citations WHERE answer_id = @id AND rank <= @shown ORDER BY rank',
-      ),
-      selectVote: db.prepare('SELECT value, voted_at FROM votes WHERE answer_id = @answerId AND member_id = @memberId'),
-      upsertVote: db.prepare(
-        `INSERT INTO votes (answer_id, member_id, value, voted_at) VALUES (@answerId, @memberId, @value, @at)
-         ON CONFLICT (answer_id, member_id) DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at`,
-      ),
-      countVotes: db.prepare(
-        `SELECT COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0) AS up, COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) AS down
-         FROM votes WHERE answer_id = @answerId`,
-      ),
-      activity: db.prepare(
-        `SELECT COALESCE(SUM(questions), 0) AS questions, COALESCE(SUM(declined), 0) AS declined, COALESCE(SUM(helpful), 0) AS helpful,
-                COALESCE(SUM(unhelpful), 0) AS unhelpful, COALESCE(SUM(latency_ms_total), 0) AS latency
-         FROM daily_counts WHERE day >= @sinceDay AND (@guild IS NULL OR guild_id = @guild)`,
-      ),
-      recentLatencies: db.prepare(`SELECT latency_ms FROM answers a WHERE ${guildFilter} ORDER BY created_at DESC LIMIT @limit`),
-      declinedQuestions: db.prepare(
-        `SELECT question, created_at FROM answers a
-         WHERE created_at >= @since AND declined = 1 AND question IS NOT NULL AND ${guildFilter}
-         ORDER BY created_at DESC LIMIT @limit`,
-      ),
-      mostCited: db.prepare(
-        `SELECT c.article_id AS article_id, MAX(c.title) AS title, COUNT(DISTINCT c.answer_id) AS answers
-         FROM answers a JOIN citations c ON c.answer_id = a.id
-         WHERE a.created_at >= @since AND c.rank <= a.shown AND ${guildFilter}
-         GROUP BY c.article_id ORDER BY answers DESC, article_id LIMIT @limit`,
-      ),
-      recentUnhelpful: db.prepare(
-        `SELECT a.id AS id, a.created_at AS created_at, a.question AS question, a.declined AS declined, a.shown AS shown,
-                SUM(CASE WHEN v.value = -1 THEN 1 ELSE 0 END) AS down, SUM(CASE WHEN v.value = 1 THEN 1 ELSE 0 END) AS up,
-                MAX(CASE WHEN v.value = -1 THEN v.voted_at END) AS last_voted_at
-         FROM answers a JOIN votes v ON v.answer_id = a.id
-         WHERE a.created_at >= @since AND ${guildFilter}
-         GROUP BY a.id, a.created_at, a.question, a.declined, a.shown
-         HAVING SUM(CASE WHEN v.value = -1 THEN 1 ELSE 0 END) > 0
-         ORDER BY last_voted_at DESC, a.id LIMIT @limit`,
-      ),
-      helpfulAnswers: db.prepare(
-        `SELECT a.id AS id, a.question AS question, a.language AS language, a.created_at AS created_at, t.up AS up, t.down AS down,
-                c.rank AS rank, c.article_id AS article_id, c.paragraph AS paragraph, c.title AS title, c.score AS score, c.paragraph_hash AS paragraph_hash
-         FROM answers a
-         JOIN (SELECT answer_id, SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS up, SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS down
-               FROM votes GROUP BY answer_id) t ON t.answer_id = a.id
-         JOIN citations c ON c.answer_id = a.id AND c.rank = 1
-         WHERE a.created_at >= @since AND a.declined = 0 AND a.question IS NOT NULL AND t.up > t.down AND ${guildFilter}
-         ORDER BY a.created_at, a.id`,
-      ),
-      declinedWithoutHelpful: db.prepare(
-        `SELECT a.id AS id, a.question AS question, a.language AS language, a.created_at AS created_at FROM answers a
-         WHERE a.created_at >= @since AND a.declined = 1 AND a.question IS NOT NULL AND ${guildFilter}
-           AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.answer_id = a.id AND v.value = 1)
-         ORDER BY a.created_at, a.id`,
-      ),
-      insertReindex: db.prepare(
-        `INSERT INTO reindex_runs (id, started_at, finished_at, outcome, trigger_name, actor_id, mode, model, articles, passages, added, changed, removed, skipped, error)
-         VALUES (@id, @startedAt, @finishedAt, @outcome, @trigger, @actorId, @mode, @model, @articles, @passages, @added, @changed, @removed, @skipped, @error)`,
-      ),
-      lastReindex: db.prepare('SELECT * FROM reindex_runs ORDER BY finished_at DESC, id DESC LIMIT 1'),
-      insertArticleChange: db.prepare(
-        `INSERT INTO article_changes (id, at, action, article_id, actor_id, actor_name, detail)
-         VALUES (@id, @at, @action, @articleId, @actorId, @actorName, @detail)`,
-      ),
-      articleChanges: db.prepare('SELECT * FROM article_changes ORDER BY at DESC, id DESC LIMIT @limit'),
-      articleChangesOf: db.prepare('SELECT * FROM article_changes WHERE article_id = @articleId ORDER BY at DESC, id DESC LIMIT @limit'),
-      forgetQuestions: db.prepare('UPDATE answers SET question = NULL WHERE created_at < @before AND question IS NOT NULL'),
-      deleteAnswers: db.prepare('DELETE FROM answers WHERE created_at < @before'),
-    };
+    this.statements = Object.fromEntries(Object.entries(COMMUNITY_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<CommunityStatement, Database.Statement>;
     const s = this.statements;
 
     this.recordAnswerTx = db.transaction((answer: AnswerRecord) => {
-      s.insertAnswer.run({ ...answer, declined: answer.declined ? 1 : 0, latencyMs: Math.round(answer.latencyMs) });
+      s.insertAnswer.run(answerParams(answer));
       for (const citation of answer.citations) s.insertCitation.run({ answerId: answer.id, ...citation });
-      s.addCounts.run({
-        day: dayOf(answer.createdAt),
-        guild: answer.guildId ?? '',
-        surface: answer.surface,
-        questions: 1,
-        declined: answer.declined ? 1 : 0,
-        helpful: 0,
-        unhelpful: 0,
-        latency: Math.round(answer.latencyMs),
-      });
+      s.addCounts.run(answerCountParams(answer));
     });
 
     this.setVoteTx = db.transaction((vote: VoteRecord): VoteOutcome | null => {
@@ -301,11 +150,7 @@ export class SqliteCommunityStore implements CommunityStore {
       // A vote that arrives after a later one of the same member (two presses racing) changes nothing.
       if (before && before.voted_at > vote.at) return { previous: before.value, current: before.value, ...counts() };
       s.upsertVote.run(vote);
-      if (before?.value !== vote.value) {
-        const up = (vote.value === 1 ? 1 : 0) - (before?.value === 1 ? 1 : 0);
-        const down = (vote.value === -1 ? 1 : 0) - (before?.value === -1 ? 1 : 0);
-        s.addCounts.run({ day: dayOf(answer.created_at), guild: answer.guild_id ?? '', surface: answer.surface, questions: 0, declined: 0, helpful: up, unhelpful: down, latency: 0 });
-      }
+      if (before?.value !== vote.value) s.addCounts.run(voteCountParams(answer, before?.value ?? null, vote));
       return { previous: before?.value ?? null, current: vote.value, ...counts() };
     });
 
@@ -322,22 +167,7 @@ export class SqliteCommunityStore implements CommunityStore {
   findAnswer(id: string): Promise<StoredAnswer | null> {
     return this.guard(() => {
       const row = this.statements.selectAnswer.get({ id }) as AnswerRow | undefined;
-      if (!row) return null;
-      const citations = (this.statements.selectCitations.all({ id }) as CitationRow[]).map(toCitation);
-      return {
-        id: row.id,
-        createdAt: row.created_at,
-        guildId: row.guild_id,
-        channelId: row.channel_id,
-        surface: row.surface,
-        language: row.language,
-        mode: row.mode,
-        declined: row.declined === 1,
-        latencyMs: row.latency_ms,
-        question: row.question,
-        shown: row.shown,
-        citations,
-      };
+      return row ? toStoredAnswer(row, this.statements.selectCitations.all({ id }) as CitationRow[]) : null;
     });
   }
 
@@ -347,13 +177,7 @@ export class SqliteCommunityStore implements CommunityStore {
 
   activityCounts(query: WindowQuery): Promise<ActivityCounts> {
     return this.guard(() => {
-      const row = this.statements.activity.get({ sinceDay: dayOf(query.since), guild: query.guildId ?? null }) as {
-        questions: number;
-        declined: number;
-        helpful: number;
-        unhelpful: number;
-        latency: number;
-      };
+      const row = this.statements.activity.get({ sinceDay: dayOf(query.since), guild: query.guildId ?? null }) as ActivityRow;
       return { questions: row.questions, declined: row.declined, helpful: row.helpful, unhelpful: row.unhelpful, latencyMsTotal: row.latency };
     });
   }
@@ -378,39 +202,14 @@ export class SqliteCommunityStore implements CommunityStore {
 
   recentUnhelpful(query: WindowQuery, limit: number): Promise<UnhelpfulAnswer[]> {
     return this.guard(() => {
-      const rows = this.statements.recentUnhelpful.all({ ...windowParams(query), limit }) as {
-        id: string;
-        created_at: number;
-        question: string | null;
-        declined: number;
-        shown: number;
-        down: number;
-        up: number;
-        last_voted_at: number;
-      }[];
-      return rows.map((row) => ({
-        answerId: row.id,
-        createdAt: row.created_at,
-        question: row.question,
-        declined: row.declined === 1,
-        down: row.down,
-        up: row.up,
-        lastVotedAt: row.last_voted_at,
-        cited: (this.statements.selectShownCitations.all({ id: row.id, shown: row.shown }) as CitationRow[]).map(toCitation),
-      }));
+      const rows = this.statements.recentUnhelpful.all({ ...windowParams(query), limit }) as UnhelpfulRow[];
+      return rows.map((row) => toUnhelpful(row, this.statements.selectShownCitations.all({ id: row.id, shown: row.shown }) as CitationRow[]));
     });
   }
 
   helpfulAnswers(query: WindowQuery): Promise<HelpfulAnswer[]> {
     return this.guard(() => {
-      const rows = this.statements.helpfulAnswers.all(windowParams(query)) as (CitationRow & {
-        id: string;
-        question: string;
-        language: HelpfulAnswer['language'];
-        created_at: number;
-        up: number;
-        down: number;
-      })[];
+      const rows = this.statements.helpfulAnswers.all(windowParams(query)) as HelpfulRow[];
       return rows.map((row) => ({ answerId: row.id, question: row.question, language: row.language, createdAt: row.created_at, up: row.up, down: row.down, first: toCitation(row) }));
     });
   }
@@ -429,46 +228,32 @@ export class SqliteCommunityStore implements CommunityStore {
   lastReindex(): Promise<ReindexRun | null> {
     return this.guard(() => {
       const row = this.statements.lastReindex.get() as ReindexRow | undefined;
-      if (!row) return null;
-      return {
-        id: row.id,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        outcome: row.outcome,
-        trigger: row.trigger_name,
-        actorId: row.actor_id,
-        mode: row.mode,
-        model: row.model,
-        articles: row.articles,
-        passages: row.passages,
-        added: row.added,
-        changed: row.changed,
-        removed: row.removed,
-        skipped: row.skipped,
-        error: row.error,
-      };
+      return row ? toReindexRun(row) : null;
     });
   }
 
   recordArticleChange(change: ArticleChangeRecord): Promise<void> {
-    return this.guard(() => {
-      this.statements.insertArticleChange.run({ ...change, detail: change.detail === null ? null : JSON.stringify(change.detail) });
-    });
+    return this.guard(() => void this.statements.insertArticleChange.run(articleChangeParams(change)));
   }
 
   articleChanges(limit: number, articleId?: string): Promise<ArticleChangeRecord[]> {
     return this.guard(() => {
       const rows = (articleId === undefined ? this.statements.articleChanges.all({ limit }) : this.statements.articleChangesOf.all({ limit, articleId })) as ArticleChangeRow[];
-      return rows.map((row) => ({
-        id: row.id,
-        at: row.at,
-        action: row.action,
-        articleId: row.article_id,
-        actorId: row.actor_id,
-        actorName: row.actor_name,
-        detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
-      }));
+      return rows.map(toArticleChange);
     });
+  }
+
+  takeCooldown(memberId: string, now: number, seconds: number): Promise<number> {
+    return this.guard(() => {
+      const params = { memberId, now, readyBefore: now - seconds * 1000 };
+      if (this.statements.takeCooldown.get(params)) return 0;
+      const last = this.statements.cooldownOf.get(params) as { asked_at: number } | undefined;
+      return last ? cooldownWait(last.asked_at, now, seconds) : 0;
+    });
+  }
+
+  forgetCooldowns(before: number): Promise<number> {
+    return this.guard(() => this.statements.forgetCooldowns.run({ before }).changes);
   }
 
   /**

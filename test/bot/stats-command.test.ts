@@ -3,10 +3,11 @@
  * (the newcomer audit found "Suchmodus lexical" and "Median Antwortzeit" in German), and the
  * model id, which comes from the index's manifest file, is shown as text.
  */
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, Client } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../src/bot/command.ts';
 import { statsCommand } from '../../src/bot/commands/stats.ts';
+import { publishProcessStats, type ProcessStats } from '../../src/bot/deployment-stats.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
 import type { FeedStatus } from '../../src/ingest/feeds/feed-status.ts';
 import type { DenseRelevanceReport } from '../../src/retrieval/retriever.ts';
@@ -16,7 +17,7 @@ const CALIBRATED: DenseRelevanceReport = { vouches: true, source: 'calibration',
 
 async function stats(
   language: Language,
-  options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; denseRelevance?: DenseRelevanceReport; feeds?: FeedStatus[] },
+  options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; denseRelevance?: DenseRelevanceReport; feeds?: FeedStatus[]; client?: Client; shardId?: number },
 ) {
   // /stats against a service whose index was built with `modelId`, answering in `mode`.
   const reply = vi.fn((_payload: unknown) => Promise.resolve({}));
@@ -31,7 +32,8 @@ async function stats(
   const counts = { questions: 7, declined: 1, helpful: 3, unhelpful: 1, latencyMsTotal: 300, helpfulRate: 0.75 };
   const community = { log: { stats: () => Promise.resolve({ all: { ...counts, questions: 9 }, server: counts, medianMs: 41.6, lastReindex: null }) } };
   const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language), feeds, community } as unknown as CommandContext;
-  await statsCommand.execute({ reply, guildId: '100000000000000001' } as unknown as ChatInputCommandInteraction, context);
+  const client = options.client ?? ({ shard: null, options: { shardCount: 1 } } as unknown as Client);
+  await statsCommand.execute({ reply, guildId: '100000000000000001', client, guild: { shardId: options.shardId ?? 0 } } as unknown as ChatInputCommandInteraction, context);
   const payload = reply.mock.calls[0]![0] as { embeds: { title: string; fields: { name: string; value: string }[] }[] };
   return Object.fromEntries(payload.embeds[0]!.fields.map((field) => [field.name, field.value]));
 }
@@ -71,6 +73,62 @@ describe('/stats', () => {
     expect(fields['News feeds']).toBe('2 feed(s), 20 articles saved since the start, 1 failing\n• https\\://b.example/feed answered HTTP 500 (2×)');
     expect(renderedLinks(fields['News feeds']!)).toEqual([]);
     expect(Object.keys(await stats('en', { configMode: 'lexical', denseProblem: null, modelId: null }))).not.toContain('News feeds');
+  });
+
+  it('shows no shard fields for an unsharded bot', async () => {
+    const fields = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: null });
+    expect(Object.keys(fields).filter((name) => /shard|process/i.test(name))).toEqual([]);
+  });
+
+  /** A process's client as /stats reads it: its shards (from the gateway) and their servers (from the guild cache). */
+  function processClient(stats: ProcessStats): Record<string | symbol, unknown> {
+    const guilds = Object.entries(stats.serversByShard).flatMap(([shardId, servers]) => Array.from({ length: servers }, (_, i) => [`${shardId}-${i}`, { shardId: Number(shardId) }] as const));
+    const client = { options: { shardCount: 4 }, shard: null as unknown, ws: { shards: new Map(stats.shards.map((id) => [id, {}])) }, guilds: { cache: new Map(guilds) } };
+    publishProcessStats(client as unknown as Client, () => stats.answered);
+    return client;
+  }
+
+  /** This process's client reporting `own`; `manager` answers broadcastEval with every process's. */
+  function shardedClient(own: ProcessStats, manager: { others: ProcessStats[] } | 'hangs' | null): Client {
+    const client = processClient(own);
+    if (manager) {
+      client.shard = {
+        count: 4,
+        // Runs the function as the manager would in each process: with that process's client.
+        broadcastEval: (script: (c: unknown, key: string) => unknown, { context }: { context: string }) => {
+          if (manager === 'hangs') return new Promise(() => {});
+          const clients = [client, ...manager.others.map(processClient)];
+          return Promise.resolve(clients.map((c) => script(c, context)));
+        },
+      };
+    }
+    return client as unknown as Client;
+  }
+
+  const own: ProcessStats = { shards: [2], serversByShard: { 2: 5 }, answered: 7 };
+  const others: ProcessStats[] = [
+    { shards: [0], serversByShard: { 0: 3 }, answered: 1 },
+    { shards: [1], serversByShard: { 1: 4 }, answered: 2 },
+    { shards: [3], serversByShard: { 3: 6 }, answered: 10 },
+  ];
+
+  it("shows this guild's shard and, through the ShardingManager, every shard's totals", async () => {
+    const fields = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: null, client: shardedClient(own, { others }), shardId: 2 });
+    expect(fields.Shard).toBe('2 of 4 · 5 server(s)');
+    expect(fields['All shards']).toBe('18 server(s) · 20 questions answered · 4 of 4 shards');
+    const german = await stats('de', { configMode: 'hybrid', denseProblem: null, modelId: null, client: shardedClient(own, { others }), shardId: 2 });
+    expect(german['Alle Shards']).toBe('18 Server · 20 Fragen beantwortet · 4 von 4 Shards');
+  });
+
+  it('without a manager (DISCORD_SHARD_IDS), or when the manager does not answer in time, shows this process only', async () => {
+    const both: ProcessStats = { shards: [2, 3], serversByShard: { 2: 5, 3: 6 }, answered: 9 };
+    const alone = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: null, client: shardedClient(both, null), shardId: 3 });
+    expect(alone.Shard).toBe('3 of 4 · 6 server(s)');
+    expect(alone['This process (shards 2, 3)']).toBe('11 server(s) · 9 questions answered · 2 of 4 shards');
+    const started = Date.now();
+    const stuck = await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: null, client: shardedClient(own, 'hangs'), shardId: 2 });
+    expect(stuck['All shards']).toBe('5 server(s) · 7 questions answered · 1 of 4 shards');
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it("says how the dense side takes part in \"nothing relevant\": its calibrated thresholds, or why word search decides alone", async () => {

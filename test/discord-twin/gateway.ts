@@ -13,6 +13,10 @@
 // later IDENTIFY and RESUME with that close, as Discord does for a reset token or a privileged
 // intent the portal does not allow; takeDown() drops everything and refuses new connections
 // (an outage) until bringUp().
+//
+// Shards: IDENTIFY's `shard: [id, count]` (default [0, 1]) is kept on the session; a dispatch for a
+// guild goes only to the sessions of the shard that owns it ((guild_id >> 22) % count), READY and
+// GUILD_CREATE list only that shard's guilds, and an invalid shard closes with 4010 like Discord.
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -35,7 +39,12 @@ const Op = {
   HeartbeatAck: 11,
 } as const;
 
-const Close = { UnknownOpcode: 4001, DecodeError: 4002, NotAuthenticated: 4003, AuthenticationFailed: 4004, AlreadyAuthenticated: 4005 } as const;
+const Close = { UnknownOpcode: 4001, DecodeError: 4002, NotAuthenticated: 4003, AuthenticationFailed: 4004, AlreadyAuthenticated: 4005, InvalidShard: 4010 } as const;
+
+/** Discord's rule: a guild's events go to shard `(guild_id >> 22) % shard_count`. */
+export function shardOwns(shard: readonly [number, number], guildId: string): boolean {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shard[1])) === shard[0];
+}
 
 /** Missed dispatches kept per session for replay; Discord keeps a bounded backlog too. */
 const REPLAY_BUFFER = 1000;
@@ -50,6 +59,8 @@ interface Buffered {
 export interface Session {
   readonly id: string;
   readonly intents: number;
+  /** [shard id, shard count] from IDENTIFY. */
+  readonly shard: [number, number];
   seq: number;
   socket: WebSocket | null;
   readonly buffer: Buffered[];
@@ -63,7 +74,7 @@ interface Connection {
 export interface GatewayHooks {
   token: string;
   heartbeatIntervalMs: number;
-  ready(sessionId: string, resumeGatewayUrl: string): JsonObject;
+  ready(session: Session, resumeGatewayUrl: string): JsonObject;
   guildCreates(session: Session): JsonObject[];
   guildMembers(request: JsonObject): JsonObject;
   changed(): void;
@@ -74,6 +85,8 @@ export interface DispatchOptions {
   intent?: number;
   /** Per-session payload; null skips the session (e.g. to hide content without MESSAGE_CONTENT). */
   shape?: (session: Session) => unknown;
+  /** A guild's event: only the sessions of the shard that owns the guild receive it. */
+  guildId?: string;
   /** Called once, when the first copy is written to a socket (live or on replay). */
   onDelivered?: (at: number) => void;
 }
@@ -116,23 +129,29 @@ export class GatewayServer {
     return this.sessions.size > 0;
   }
 
-  /** Sends a dispatch to every matching session; returns how many sessions it was queued for. */
-  dispatch(t: string, d: unknown, options: DispatchOptions = {}): number {
+  /** Gateway sessions with their shards. */
+  sessionList(): { id: string; shard: [number, number]; connected: boolean }[] {
+    return [...this.sessions.values()].map((session) => ({ id: session.id, shard: session.shard, connected: session.socket !== null }));
+  }
+
+  /** Sends a dispatch to every matching session; returns the ids of the sessions it was queued for. */
+  dispatch(t: string, d: unknown, options: DispatchOptions = {}): string[] {
     let delivered = false;
     const deliver = () => {
       if (delivered) return;
       delivered = true;
       options.onDelivered?.(Date.now());
     };
-    let count = 0;
+    const queued: string[] = [];
     for (const session of this.sessions.values()) {
       if (options.intent !== undefined && (session.intents & options.intent) === 0) continue;
+      if (options.guildId !== undefined && !shardOwns(session.shard, options.guildId)) continue;
       const payload = options.shape ? options.shape(session) : d;
       if (payload === null) continue;
       this.dispatchTo(session, t, payload, deliver);
-      count++;
+      queued.push(session.id);
     }
-    return count;
+    return queued;
   }
 
   /** Closes every socket abnormally (1006, no close frame); sessions stay resumable. */
@@ -273,17 +292,23 @@ export class GatewayServer {
 
   private identify(connection: Connection, d: JsonObject): void {
     if (!this.checkToken(connection, d)) return;
+    const shard = d.shard === undefined ? [0, 1] : d.shard;
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      this.protocolError(connection, Close.InvalidShard, 'Invalid shard');
+      return;
+    }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
       intents: typeof d.intents === 'number' ? d.intents : 0,
+      shard: [shard[0] as number, shard[1] as number],
       seq: 0,
       socket: connection.socket,
       buffer: [],
     };
     this.sessions.set(session.id, session);
     connection.session = session;
-    this.record({ type: 'identify', sessionId: session.id });
-    this.dispatchTo(session, 'READY', this.hooks.ready(session.id, this.url), () => undefined);
+    this.record({ type: 'identify', sessionId: session.id, shard: session.shard });
+    this.dispatchTo(session, 'READY', this.hooks.ready(session, this.url), () => undefined);
     for (const guild of this.hooks.guildCreates(session)) this.dispatchTo(session, 'GUILD_CREATE', guild, () => undefined);
   }
 

@@ -51,6 +51,7 @@ export class TwinInteraction implements InteractionHandle {
   acknowledgement: CallbackRecord | null = null;
   expired = false;
   originalMessage: TwinMessage | null = null;
+  sessionIds: readonly string[] = [];
 
   constructor(
     readonly id: Snowflake,
@@ -59,6 +60,7 @@ export class TwinInteraction implements InteractionHandle {
     readonly payload: JsonObject,
     readonly userId: Snowflake,
     readonly channelId: Snowflake,
+    readonly guildId: Snowflake,
     private readonly changes: Changes,
     private readonly deadlineMs: number,
   ) {}
@@ -149,6 +151,7 @@ export function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinIn
   const channel = state.channels.get(input.channelId);
   if (!channel) throw new Error(`discord twin: no channel ${input.channelId}`);
   if (!gateway.hasSession) throw new Error('discord twin: no gateway session — log the client in and wait for clientReady first');
+  const guildId = state.guildOfChannel(channel.id);
   const permissions = input.permissions === undefined ? state.permissionsOf(input.userId) : BigInt(input.permissions);
   const id = snowflake();
   const token = `twin.${randomBytes(24).toString('base64url')}`;
@@ -160,8 +163,8 @@ export function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinIn
     version: 1,
     locale: input.locale,
     guild_locale: input.guildLocale,
-    guild_id: state.ids.guildId,
-    guild: { id: state.ids.guildId, locale: input.guildLocale, features: [] },
+    guild_id: guildId,
+    guild: { id: guildId, locale: input.guildLocale, features: [] },
     // discord.js reads the channel id from `channel.id`, not `channel_id`.
     channel_id: channel.id,
     channel: { ...apiChannel(state, channel), permissions: permissions.toString() },
@@ -169,17 +172,18 @@ export function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinIn
     app_permissions: state.permissionsOf(state.ids.botUserId).toString(),
     // discord.js crashes without these two.
     entitlements: [],
-    authorizing_integration_owners: { '0': state.ids.guildId },
+    authorizing_integration_owners: { '0': guildId },
     context: 0,
     attachment_size_limit: 10 * 1024 * 1024,
     data: input.data,
     ...(input.message ? { message: input.message } : {}),
   };
   const interaction = new TwinInteraction(
-    id, token, input.kind, payload, input.userId, channel.id, state.changes, state.options.interactionDeadlineMs,
+    id, token, input.kind, payload, input.userId, channel.id, guildId, state.changes, state.options.interactionDeadlineMs,
   );
   state.interactions.push(interaction);
-  gateway.dispatch('INTERACTION_CREATE', payload, {
+  interaction.sessionIds = gateway.dispatch('INTERACTION_CREATE', payload, {
+    guildId,
     onDelivered: (at) => {
       interaction.deliveredAt = at;
       state.changes.notify();
@@ -189,9 +193,9 @@ export function dispatchInteraction(ctx: TwinContext, input: BuildInput): TwinIn
   return interaction;
 }
 
-function findCommand(state: TwinState, name: string): ApiCommand | undefined {
+function findCommand(state: TwinState, name: string, guildId: Snowflake): ApiCommand | undefined {
   const isChatInput = (c: ApiCommand) => c.name === name && c.type === 1;
-  return (state.guildCommands.get(state.ids.guildId) ?? []).find(isChatInput) ?? state.globalCommands.find(isChatInput);
+  return (state.guildCommands.get(guildId) ?? []).find(isChatInput) ?? state.globalCommands.find(isChatInput);
 }
 
 /** Rejects options the registered command does not declare — a test (or registration) bug. */
@@ -266,11 +270,13 @@ export function sendCommand(ctx: TwinContext, input: SendCommandOptions): TwinIn
   const { state } = ctx;
   const given = input.options ?? [];
   const focused = hasFocused(given);
-  const command = findCommand(state, input.name);
-  const registered = state.globalCommands.length > 0 || (state.guildCommands.get(state.ids.guildId) ?? []).length > 0;
+  const channelId = input.channelId ?? state.ids.channelId;
+  const guildId = state.guildOfChannel(channelId);
+  const command = findCommand(state, input.name, guildId);
+  const registered = state.globalCommands.length > 0 || (state.guildCommands.get(guildId) ?? []).length > 0;
   // Discord only dispatches registered commands; if the bot registered any, hold tests to them.
   if (registered && !command) {
-    const names = [...(state.guildCommands.get(state.ids.guildId) ?? []), ...state.globalCommands].map((c) => c.name);
+    const names = [...(state.guildCommands.get(guildId) ?? []), ...state.globalCommands].map((c) => c.name);
     throw new Error(`discord twin: command "/${input.name}" is not registered (registered: ${names.join(', ')})`);
   }
   if (command) checkOptions(command.options, given, `/${input.name}`, focused);
@@ -288,7 +294,7 @@ export function sendCommand(ctx: TwinContext, input: SendCommandOptions): TwinIn
     type: focused ? InteractionType.Autocomplete : InteractionType.ApplicationCommand,
     data,
     userId: input.user ?? state.ids.userId,
-    channelId: input.channelId ?? state.ids.channelId,
+    channelId,
     locale: input.locale ?? 'en-US',
     guildLocale: input.guildLocale ?? state.options.guildLocale,
     permissions: input.permissions,

@@ -84,7 +84,7 @@ export function createMessage(ctx: TwinContext, input: CreateMessageInput): Twin
   const message: TwinMessage = {
     id: input.id ?? snowflake(),
     channelId: input.channelId,
-    guildId: state.ids.guildId,
+    guildId: state.guildOfChannel(input.channelId),
     authorId: input.authorId,
     source: input.source,
     content: typeof input.body.content === 'string' ? input.body.content : '',
@@ -108,7 +108,7 @@ export function createMessage(ctx: TwinContext, input: CreateMessageInput): Twin
   updatePings(state, message);
   state.messages.push(message);
   // Discord also sends the bot its own messages (a classic source of reply loops); never ephemeral ones.
-  if (!message.ephemeral) ctx.gateway.dispatch('MESSAGE_CREATE', gatewayMessage(state, message), { intent: Intent.GuildMessages });
+  if (!message.ephemeral) ctx.gateway.dispatch('MESSAGE_CREATE', gatewayMessage(state, message), { intent: Intent.GuildMessages, guildId: message.guildId });
   state.changes.notify();
   return message;
 }
@@ -151,7 +151,7 @@ export function editMessage(ctx: TwinContext, message: TwinMessage, body: JsonOb
     message.allowedMentions = readAllowedMentions(body.allowed_mentions);
     updatePings(state, message);
   }
-  if (!message.ephemeral) ctx.gateway.dispatch('MESSAGE_UPDATE', gatewayMessage(state, message), { intent: Intent.GuildMessages });
+  if (!message.ephemeral) ctx.gateway.dispatch('MESSAGE_UPDATE', gatewayMessage(state, message), { intent: Intent.GuildMessages, guildId: message.guildId });
   state.changes.notify();
   return message;
 }
@@ -162,7 +162,7 @@ export function deleteMessage(ctx: TwinContext, message: TwinMessage): void {
     ctx.gateway.dispatch(
       'MESSAGE_DELETE',
       { id: message.id, channel_id: message.channelId, guild_id: message.guildId },
-      { intent: Intent.GuildMessages },
+      { intent: Intent.GuildMessages, guildId: message.guildId },
     );
   }
   ctx.state.changes.notify();

@@ -59,7 +59,7 @@ export function apiChannel(state: TwinState, channel: TwinChannel): JsonObject {
   return {
     id: channel.id,
     type: channel.type,
-    guild_id: state.ids.guildId,
+    guild_id: state.guildOfChannel(channel.id),
     name: channel.name,
     position: 0,
     permission_overwrites: [],
@@ -81,7 +81,7 @@ function apiThread(state: TwinState, channel: TwinChannel, thread: TwinThreadSta
   return {
     id: channel.id,
     type: channel.type,
-    guild_id: state.ids.guildId,
+    guild_id: state.guildOfChannel(channel.id),
     name: channel.name,
     parent_id: channel.parentId,
     owner_id: thread.ownerId,
@@ -102,11 +102,16 @@ function apiThread(state: TwinState, channel: TwinChannel, thread: TwinThreadSta
   };
 }
 
+/** A guild's roles: the shared ones, with its own @everyone (which carries the guild's id). */
+export function apiGuildRoles(state: TwinState, guildId = state.ids.guildId): JsonObject[] {
+  return [...state.roles.values()].map((role) => apiRole(role.id === state.ids.guildId ? { ...role, id: guildId } : role));
+}
+
 /** REST `GET /guilds/{id}`. */
-export function apiGuild(state: TwinState): JsonObject {
+export function apiGuild(state: TwinState, guildId = state.ids.guildId): JsonObject {
   return {
-    id: state.ids.guildId,
-    name: state.guildName,
+    id: guildId,
+    name: state.guild(guildId)?.name ?? state.guildName,
     icon: null,
     splash: null,
     discovery_splash: null,
@@ -116,7 +121,7 @@ export function apiGuild(state: TwinState): JsonObject {
     verification_level: 0,
     default_message_notifications: 1,
     explicit_content_filter: 0,
-    roles: [...state.roles.values()].map(apiRole),
+    roles: apiGuildRoles(state, guildId),
     emojis: [],
     stickers: [],
     features: [],
@@ -140,16 +145,16 @@ export function apiGuild(state: TwinState): JsonObject {
 }
 
 /** Gateway GUILD_CREATE: the REST guild plus the state a connecting client needs. */
-export function apiGuildCreate(state: TwinState): JsonObject {
+export function apiGuildCreate(state: TwinState, guildId = state.ids.guildId): JsonObject {
   return {
-    ...apiGuild(state),
+    ...apiGuild(state, guildId),
     joined_at: new Date(state.createdAt).toISOString(),
     large: false,
     unavailable: false,
     member_count: state.members.size,
     voice_states: [],
     members: [...state.members.values()].map((m) => apiMember(m)),
-    channels: [...state.channels.values()].filter((c) => !c.thread).map((c) => {
+    channels: [...state.channels.values()].filter((c) => !c.thread && state.guildOfChannel(c.id) === guildId).map((c) => {
       const { guild_id: _omit, ...channel } = apiChannel(state, c);
       return channel;
     }),
@@ -162,16 +167,17 @@ export function apiGuildCreate(state: TwinState): JsonObject {
   };
 }
 
-export function apiReady(state: TwinState, sessionId: string, resumeGatewayUrl: string): JsonObject {
+/** READY for one session: the guilds of its shard, still unavailable until their GUILD_CREATE. */
+export function apiReady(state: TwinState, sessionId: string, resumeGatewayUrl: string, shard: [number, number], guildIds: readonly string[]): JsonObject {
   const bot = state.users.get(state.ids.botUserId);
   return {
     v: 10,
     user: { ...(bot ? apiUser(bot) : {}), verified: true, mfa_enabled: false, email: null },
-    guilds: [{ id: state.ids.guildId, unavailable: true }],
+    guilds: guildIds.map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: resumeGatewayUrl,
     application: { id: state.ids.applicationId, flags: 0 },
-    shard: [0, 1],
+    shard,
     user_settings: {},
     relationships: [],
     private_channels: [],
@@ -197,7 +203,7 @@ export function apiApplication(state: TwinState): JsonObject {
     owner: owner ? apiUser(owner) : null,
     team: null,
     ...(bot ? { bot: apiUser(bot) } : {}),
-    approximate_guild_count: 1,
+    approximate_guild_count: state.guilds.size,
     integration_types_config: { '0': {} },
   };
 }
@@ -257,7 +263,7 @@ export function apiMessage(state: TwinState, message: TwinMessage, depth = 0): J
         id: interaction.id,
         type: interaction.payload.type,
         user: apiUser(invoker),
-        authorizing_integration_owners: { '0': state.ids.guildId },
+        authorizing_integration_owners: { '0': message.guildId },
         ...(message.source === 'followup' && interaction.original() ? { original_response_message_id: interaction.original()?.id } : {}),
       };
     }

@@ -5,7 +5,7 @@
 import { ApiError, invalidFormBody, missingAccess, missingPermissions, notThisApplication, unknownChannel, unknownGuild, unknownMessage } from './errors.js';
 import { isObject, validateCommand, validateCommandList } from './limits.js';
 import { CHANNEL_FLAGS, createMessage, deleteMessage, editMessage } from './messages.js';
-import { apiApplication, apiChannel, apiGuild, apiMember, apiMessage, apiRole, apiUser } from './payloads.js';
+import { apiApplication, apiChannel, apiGuild, apiGuildRoles, apiMember, apiMessage, apiUser } from './payloads.js';
 import { route, type Route, type RouteContext, type RouteResult, type TwinContext } from './rest.js';
 import { snowflake } from './snowflake.js';
 import { Permission } from './state.js';
@@ -26,7 +26,7 @@ export function coreRoutes(ctx: TwinContext): Route[] {
     const [applicationId, guildId] = c.params;
     if (applicationId !== state.ids.applicationId) throw notThisApplication();
     if (c.path.includes('/guilds/')) {
-      if (guildId !== state.ids.guildId) throw missingAccess();
+      if (guildId === undefined || !state.guild(guildId)) throw missingAccess();
       let list = state.guildCommands.get(guildId);
       if (!list) state.guildCommands.set(guildId, (list = []));
       return { list, guildId };
@@ -180,8 +180,10 @@ export function coreRoutes(ctx: TwinContext): Route[] {
 
   // ---- guild ------------------------------------------------------------------------------------
 
-  function guildOf(c: RouteContext): void {
-    if (c.params[0] !== state.ids.guildId) throw unknownGuild();
+  function guildOf(c: RouteContext): Snowflake {
+    const guildId = c.params[0] ?? '';
+    if (!state.guild(guildId)) throw unknownGuild();
+    return guildId;
   }
 
   const gatewayInfo = () => ({ url: ctx.urls.gateway });
@@ -190,7 +192,7 @@ export function coreRoutes(ctx: TwinContext): Route[] {
     route('GET', '/gateway/bot', true, () =>
       ok({
         ...gatewayInfo(),
-        shards: 1,
+        shards: state.options.recommendedShards,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       })),
     route('GET', '/gateway', false, () => ok(gatewayInfo())),
@@ -234,19 +236,13 @@ export function coreRoutes(ctx: TwinContext): Route[] {
       return noContent;
     }),
 
-    route('GET', '/guilds/:guild', true, (c) => {
-      guildOf(c);
-      return ok(apiGuild(state));
-    }),
+    route('GET', '/guilds/:guild', true, (c) => ok(apiGuild(state, guildOf(c)))),
     route('GET', '/guilds/:guild/channels', true, (c) => {
-      guildOf(c);
+      const guildId = guildOf(c);
       // Like Discord: the guild's channels, without threads.
-      return ok([...state.channels.values()].filter((channel) => !channel.thread).map((channel) => apiChannel(state, channel)));
+      return ok([...state.channels.values()].filter((channel) => !channel.thread && state.guildOfChannel(channel.id) === guildId).map((channel) => apiChannel(state, channel)));
     }),
-    route('GET', '/guilds/:guild/roles', true, (c) => {
-      guildOf(c);
-      return ok([...state.roles.values()].map(apiRole));
-    }),
+    route('GET', '/guilds/:guild/roles', true, (c) => ok(apiGuildRoles(state, guildOf(c)))),
     route('GET', '/guilds/:guild/members', true, (c) => {
       guildOf(c);
       const limit = Math.min(Math.max(Number(c.query.get('limit') ?? 1), 1), 1000);

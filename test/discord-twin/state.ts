@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { TwinInteraction } from './interactions.js';
-import { snowflake } from './snowflake.js';
+import { DISCORD_EPOCH, snowflake } from './snowflake.js';
 import type {
   AddChannelOptions,
   AddMemberOptions,
@@ -13,7 +13,9 @@ import type {
   FailRule,
   RecordedRequest,
   Snowflake,
+  AddGuildOptions,
   TwinChannel,
+  TwinGuild,
   TwinIds,
   TwinMember,
   TwinMessage,
@@ -62,6 +64,7 @@ export interface ResolvedOptions {
   tokenLifetimeMs: number;
   heartbeatIntervalMs: number;
   botPermissions: bigint | undefined;
+  recommendedShards: number;
 }
 
 interface ActiveFault {
@@ -79,6 +82,8 @@ export class TwinState {
   readonly members = new Map<Snowflake, TwinMember>();
   readonly roles = new Map<Snowflake, TwinRole>();
   readonly channels = new Map<Snowflake, TwinChannel>();
+  /** Every guild, in creation order; the first is `ids.guildId`. */
+  readonly guilds = new Map<Snowflake, TwinGuild>();
   /** All messages of all channels, in creation order. */
   readonly messages: TwinMessage[] = [];
   readonly globalCommands: ApiCommand[] = [];
@@ -97,6 +102,7 @@ export class TwinState {
       tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60 * 1000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       botPermissions: options.botPermissions === undefined ? undefined : BigInt(options.botPermissions),
+      recommendedShards: options.recommendedShards ?? 1,
     };
     const botUserId = options.botUserId ?? snowflake();
     this.ids = {
@@ -113,11 +119,32 @@ export class TwinState {
     });
     const botRole = this.addRole({ name: options.botUsername ?? 'Quelle', permissions: DEFAULT_BOT_ROLE });
     botRole.managed = true;
-    this.channels.set(this.ids.channelId, { id: this.ids.channelId, name: 'general', type: 0, parentId: null });
+    this.addGuild({ id: this.ids.guildId, name: this.guildName }, this.ids.channelId);
     for (const channel of options.channels ?? []) this.addChannel(channel);
     this.addMember({ id: botUserId, username: options.botUsername ?? 'Quelle', roles: [botRole.id] }, true);
     this.addMember({ id: this.ids.ownerId, username: 'owner' });
     this.addMember({ id: this.ids.userId, username: 'user' });
+  }
+
+  addGuild(options: AddGuildOptions = {}, channelId: Snowflake = snowflake()): TwinGuild {
+    const id = options.id ?? (options.shard ? snowflakeOnShard(...options.shard) : snowflake());
+    if (this.guilds.has(id)) throw new Error(`discord twin: addGuild: guild ${id} exists already`);
+    const guild: TwinGuild = { id, name: options.name ?? `Quelle Test Guild ${this.guilds.size + 1}`, channelId };
+    this.guilds.set(id, guild);
+    this.channels.set(channelId, { id: channelId, name: 'general', type: 0, parentId: null, guildId: id });
+    this.changes.notify();
+    return guild;
+  }
+
+  guild(id: Snowflake): TwinGuild | undefined {
+    return this.guilds.get(id);
+  }
+
+  /** The guild a channel belongs to: its own, a thread's parent's, else the first guild's. */
+  guildOfChannel(channelId: Snowflake): Snowflake {
+    const channel = this.channels.get(channelId);
+    if (channel?.guildId) return channel.guildId;
+    return channel?.parentId ? this.guildOfChannel(channel.parentId) : this.ids.guildId;
   }
 
   addRole(options: AddRoleOptions): TwinRole {
@@ -191,4 +218,18 @@ export class TwinState {
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
     return fault.rule;
   }
+}
+
+let shardIncrement = 0;
+
+/** A current snowflake whose timestamp part puts it on shard `shard` of `count`. */
+function snowflakeOnShard(shard: number, count: number): Snowflake {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(shard) || shard < 0 || shard >= count) {
+    throw new Error(`discord twin: addGuild: shard [${shard}, ${count}] is not a shard of ${count}`);
+  }
+  const now = BigInt(Date.now() - DISCORD_EPOCH);
+  const offset = (BigInt(shard) - (now % BigInt(count)) + BigInt(count)) % BigInt(count);
+  shardIncrement = (shardIncrement + 1) & 0xfff;
+  // The time part may lie up to count - 1 ms in the past; worker id 2 keeps it apart from snowflake().
+  return ((((now - BigInt(count) + offset) << 22n) | (2n << 17n) | BigInt(shardIncrement))).toString();
 }

@@ -52,7 +52,7 @@ export function createThread(ctx: TwinContext, input: CreateThreadInput): TwinCh
   };
   const channel: TwinChannel = { id: input.id ?? snowflake(), name: input.name, type: ChannelType.PublicThread, parentId: input.parent.id, thread };
   state.channels.set(channel.id, channel);
-  ctx.gateway.dispatch('THREAD_CREATE', { ...apiChannel(state, channel), newly_created: true }, { intent: Intent.Guilds });
+  ctx.gateway.dispatch('THREAD_CREATE', { ...apiChannel(state, channel), newly_created: true }, { intent: Intent.Guilds, guildId: state.guildOfChannel(channel.id) });
   state.changes.notify();
   return channel;
 }
@@ -63,7 +63,7 @@ export function setArchived(ctx: TwinContext, channel: TwinChannel, archived: bo
   thread.archived = archived;
   if (locked !== undefined) thread.locked = locked;
   thread.archivedAt = Date.now();
-  ctx.gateway.dispatch('THREAD_UPDATE', apiChannel(ctx.state, channel), { intent: Intent.Guilds });
+  ctx.gateway.dispatch('THREAD_UPDATE', apiChannel(ctx.state, channel), { intent: Intent.Guilds, guildId: ctx.state.guildOfChannel(channel.id) });
   ctx.state.changes.notify();
 }
 

@@ -2,18 +2,20 @@
  * A local Discord twin (REST API v10 + gateway on 127.0.0.1) for end-to-end tests with the real
  * discord.js client. Protocol notes: /work/shared/docs/discord-twin.md.
  *
- *   const twin = await startDiscordTwin({ interactionDeadlineMs?, tokenLifetimeMs?, botPermissions?, ... });
+ *   const twin = await startDiscordTwin({ interactionDeadlineMs?, tokenLifetimeMs?, botPermissions?, recommendedShards?, ... });
  *   const client = new Client({ intents, rest: { api: twin.apiUrl }, waitGuildTimeout: 100 });
  *   await client.login(twin.token);                       // then wait for 'clientReady'
  *
  *   twin.ids                    { applicationId, guildId, channelId, botUserId, ownerId, userId }
  *   twin.addRole({ name, permissions })                  → TwinRole
  *   twin.addMember({ username, roles, permissions, bot })  → { id, username, roles, permissions }   (bot: another bot's account)
+ *   twin.addGuild({ shard: [id, count] })  → { id, channelId }: a guild on that shard (sendCommand({ channelId }))
+ *   twin.sessions() / await twin.waitForSessions(n)      gateway sessions and their [shard, count]
  *   await twin.sendCommand({ name, options, user, locale, permissions })   → InteractionHandle
  *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
  *   twin.uploadAttachment({ filename, content })  → id for an ATTACHMENT option ({ type: 11, value: id })
  *   await twin.submitModal({ interaction, values: { inputId: text } })  → InteractionHandle (type 5)
- *       handle.callbacks / original() / followups / state
+ *       handle.callbacks / original() / followups / state / guildId / sessionIds (the gateway sessions it went to)
  *       handle.waitForCallback() / waitForEdit(pred) / waitForFinal() / waitForFollowup(pred)
  *   await twin.sendMessage({ content, user, mentions, replyTo, channelId })  → UserMessageHandle
  *       handle.waitForReply(pred); handle.waitForThreadReply(pred) (in a thread started from it)
@@ -46,7 +48,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AttachmentStore } from './attachments.js';
-import { GatewayServer } from './gateway.js';
+import { GatewayServer, shardOwns } from './gateway.js';
 import { isObject } from './limits.js';
 import { interactionRoutes, sendCommand, sendComponent } from './interactions.js';
 import { submitModal } from './modals.js';
@@ -79,16 +81,17 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
   const gateway = new GatewayServer({
     token: state.options.token,
     heartbeatIntervalMs: state.options.heartbeatIntervalMs,
-    ready: (sessionId, resumeUrl) => apiReady(state, sessionId, resumeUrl),
+    ready: (session, resumeUrl) => apiReady(state, session.id, resumeUrl, session.shard, guildsOf(session.shard)),
     // Without the GUILDS intent Discord sends no GUILD_CREATE.
-    guildCreates: (session) => ((session.intents & Intent.Guilds) !== 0 ? [apiGuildCreate(state)] : []),
+    guildCreates: (session) => ((session.intents & Intent.Guilds) !== 0 ? guildsOf(session.shard).map((id) => apiGuildCreate(state, id)) : []),
     guildMembers: (request) => {
+      const guildId = typeof request.guild_id === 'string' && state.guild(request.guild_id) ? request.guild_id : state.ids.guildId;
       const ids = Array.isArray(request.user_ids) ? request.user_ids.map(String) : typeof request.user_ids === 'string' ? [request.user_ids] : undefined;
       const query = typeof request.query === 'string' ? request.query.toLowerCase() : '';
       const members = [...state.members.values()].filter((m) =>
         ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(query));
       return {
-        guild_id: state.ids.guildId,
+        guild_id: guildId,
         members: members.map((m) => apiMember(m)),
         chunk_index: 0,
         chunk_count: 1,
@@ -97,6 +100,11 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     },
     changed: () => state.changes.notify(),
   });
+  const guildsOf = (shard: readonly [number, number]): string[] => [...state.guilds.keys()].filter((id) => shardOwns(shard, id));
+  /** Sends a guild-wide event (a member, a role) to every guild, each on its own shard. */
+  const dispatchToEveryGuild = (t: string, data: (guildId: string) => object, intent: number): void => {
+    for (const guildId of state.guilds.keys()) gateway.dispatch(t, data(guildId), { intent, guildId });
+  };
   const attachments = new AttachmentStore(() => ctx.urls.api.replace(/\/api$/, ''));
   const ctx: TwinContext = { state, gateway, attachments, urls: { api: '', gateway: '' } };
   const rest = createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx), ...threadRoutes(ctx)]);
@@ -180,13 +188,27 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     gatewayLog: gateway.log,
     addMember: (input = {}) => {
       const member = state.addMember(input, input.bot ?? false);
-      gateway.dispatch('GUILD_MEMBER_ADD', { ...apiMember(member), guild_id: state.ids.guildId }, { intent: Intent.GuildMembers });
+      dispatchToEveryGuild('GUILD_MEMBER_ADD', (guildId) => ({ ...apiMember(member), guild_id: guildId }), Intent.GuildMembers);
       return memberInfo(member);
     },
     addRole: (input) => {
       const role = state.addRole(input);
-      gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: state.ids.guildId, role: apiRole(role) }, { intent: Intent.Guilds });
+      dispatchToEveryGuild('GUILD_ROLE_CREATE', (guildId) => ({ guild_id: guildId, role: apiRole(role) }), Intent.Guilds);
       return role;
+    },
+    guilds: () => [...state.guilds.values()],
+    addGuild: (input = {}) => {
+      const guild = state.addGuild(input);
+      gateway.dispatch('GUILD_CREATE', apiGuildCreate(state, guild.id), { intent: Intent.Guilds, guildId: guild.id });
+      return guild;
+    },
+    sessions: () => gateway.sessionList(),
+    waitForSessions: async (count, timeoutMs = DEFAULT_WAIT_MS) => {
+      await state.changes.waitFor(
+        () => (gateway.sessionList().filter((session) => session.connected).length >= count ? true : undefined),
+        timeoutMs,
+        () => `${count} connected gateway sessions (now: ${JSON.stringify(gateway.sessionList())})`,
+      );
     },
     sendCommand: async (input) => sendCommand(ctx, input),
     sendComponent: async (input) => sendComponent(ctx, input),
@@ -197,7 +219,7 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     channel: (id) => state.channels.get(id),
     addChannel: (input) => {
       const channel = state.addChannel(input);
-      gateway.dispatch('CHANNEL_CREATE', apiChannel(state, channel), { intent: Intent.Guilds });
+      gateway.dispatch('CHANNEL_CREATE', apiChannel(state, channel), { intent: Intent.Guilds, guildId: state.guildOfChannel(channel.id) });
       return channel;
     },
     createForumPost: async (input) => createForumPost(input),

@@ -25,6 +25,8 @@ export interface TwinOptions {
   tokenLifetimeMs?: number;
   /** Sent in HELLO. Default 41250 like Discord. */
   heartbeatIntervalMs?: number;
+  /** `shards` that GET /gateway/bot recommends (what ShardingManager's `auto` uses). Default 1. */
+  recommendedShards?: number;
   /** More channels of the guild besides the default text channel (in GUILD_CREATE from the start). */
   channels?: AddChannelOptions[];
 }
@@ -68,6 +70,34 @@ export interface TwinChannel {
   parentId: Snowflake | null;
   /** Set on threads (type 11). */
   thread?: TwinThreadState;
+  /** The guild the channel belongs to; unset: a thread's parent's, else the first guild (ids.guildId). */
+  guildId?: Snowflake;
+}
+
+/**
+ * A guild of the twin. The first is `ids.guildId`; {@link DiscordTwin.addGuild} adds more (to
+ * spread guilds over shards). Every guild has the same members and roles, its own @everyone role
+ * (with the guild's id) and one text channel.
+ */
+export interface TwinGuild {
+  id: Snowflake;
+  name: string;
+  /** The guild's text channel: pass it as `channelId` to send commands or messages there. */
+  channelId: Snowflake;
+}
+
+export interface AddGuildOptions {
+  id?: Snowflake;
+  name?: string;
+  /** Generate an id that shard `shard[0]` of `shard[1]` owns ((id >> 22) % count). */
+  shard?: [number, number];
+}
+
+/** A gateway session as the twin sees it: which shard it identified as, and whether its socket is live. */
+export interface TwinSessionInfo {
+  id: string;
+  shard: [number, number];
+  connected: boolean;
 }
 
 /** What a thread has beyond a channel (Discord's `thread_metadata` and counts). */
@@ -360,6 +390,8 @@ export interface GatewayEvent {
   sessionId?: string | undefined;
   code?: number | undefined;
   detail?: string | undefined;
+  /** For 'identify': the shard [id, count] the session identified as. */
+  shard?: [number, number] | undefined;
 }
 
 /** An application command as registered (Discord's shape, with ids). */
@@ -390,6 +422,10 @@ export interface InteractionHandle {
   readonly state: InteractionState;
   /** When the dispatch was written to a gateway socket (null while buffered for a resume). */
   readonly deliveredAt: number | null;
+  /** The guild the interaction came from. */
+  readonly guildId: Snowflake;
+  /** Gateway sessions the dispatch was queued for: those of the shard that owns the guild. */
+  readonly sessionIds: readonly string[];
   /** The current @original message (content, embeds, flags), if any. */
   original(): TwinMessage | undefined;
   /** Resolves with the first accepted callback. */
@@ -426,6 +462,14 @@ export interface DiscordTwin {
   readonly gatewayLog: readonly GatewayEvent[];
   addMember(options?: AddMemberOptions): TwinMemberInfo;
   addRole(options: AddRoleOptions): TwinRole;
+  /** Every guild, the first being `ids.guildId`. */
+  guilds(): readonly TwinGuild[];
+  /** Adds a guild the bot is in; connected shards that own it receive GUILD_CREATE. */
+  addGuild(options?: AddGuildOptions): TwinGuild;
+  /** Gateway sessions (live and resumable), with their shards. */
+  sessions(): readonly TwinSessionInfo[];
+  /** Resolves once `count` sessions have live sockets (e.g. every shard of a sharded bot). */
+  waitForSessions(count: number, timeoutMs?: number): Promise<void>;
   sendCommand(options: SendCommandOptions): Promise<InteractionHandle>;
   sendComponent(options: SendComponentOptions): Promise<InteractionHandle>;
   /** Stores a file; pass the returned id as the value of an ATTACHMENT option (type 11). */

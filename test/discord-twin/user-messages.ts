@@ -43,7 +43,7 @@ export function postUserMessage(ctx: TwinContext, input: UserMessageInput): { me
   // A member writing in an archived thread reopens it (a locked one refuses, as for the bot).
   beforeMessageCreate(ctx, input.channelId, false);
   const message: TwinMessage = {
-    id: input.id ?? snowflake(), channelId: input.channelId, guildId: state.ids.guildId, authorId: author.user.id, source: 'user', content,
+    id: input.id ?? snowflake(), channelId: input.channelId, guildId: state.guildOfChannel(input.channelId), authorId: author.user.id, source: 'user', content,
     embeds: [], components: [], attachments: [], flags: 0, ephemeral: false, loading: false, allowedMentions: undefined,
     pings, wouldPing: false, referencedMessageId: referenced?.id, reactions: [], createdAt: Date.now(), editedAt: null,
     edits: 0, deleted: false,
@@ -56,8 +56,9 @@ export function postUserMessage(ctx: TwinContext, input: UserMessageInput): { me
   const delivered =
     gateway.dispatch('MESSAGE_CREATE', payload, {
       intent: Intent.GuildMessages,
+      guildId: message.guildId,
       shape: (session) => ((session.intents & Intent.MessageContent) !== 0 || mentionsBot || author.user.id === state.ids.botUserId ? payload : redacted),
-    }) > 0;
+    }).length > 0;
   state.changes.notify();
   return { message, delivered };
 }

@@ -1,7 +1,8 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type Client } from 'discord.js';
 import { EMBED_COLOR } from '../answer-embed.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';
 import type { FeedStatus } from '../../ingest/feeds/feed-status.ts';
+import { collectDeploymentStats, isSharded, totalsOf } from '../deployment-stats.ts';
 import type { Messages } from '../messages.ts';
 import { safeLine, safeText, truncate } from '../safe-text.ts';
 import type { DenseRelevanceReport } from '../../retrieval/retriever.ts';
@@ -39,6 +40,7 @@ export const statsCommand = {
       { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
     ];
     if (feeds) fields.push({ name: t.feeds, value: feedSummary(feeds.status(), messages), inline: false });
+    if (isSharded(interaction.client)) fields.push(...(await shardFields(interaction.client, interaction.guild?.shardId ?? 0, messages)));
     const problem = service.unavailableReason ? messages.indexUnavailable : service.vectorsProblem ? messages.vectorsDamaged : null;
     await interaction.reply({
       embeds: [{ title: messages.statsTitle, color: EMBED_COLOR, fields, ...(problem ? { description: problem } : {}) }],
@@ -47,6 +49,21 @@ export const statsCommand = {
     });
   },
 } satisfies Command;
+
+/** This guild's shard, and the totals of every shard the deployment lets this process see. */
+async function shardFields(client: Client, shardId: number, messages: Messages): Promise<{ name: string; value: string; inline: boolean }[]> {
+  const t = messages.stats;
+  const deployment = await collectDeploymentStats(client);
+  const totals = totalsOf(deployment.processes);
+  return [
+    { name: t.shard, value: t.shardValue(shardId, deployment.shardCount, deployment.thisProcess.serversByShard[shardId] ?? 0), inline: true },
+    {
+      name: deployment.managed ? t.allShards : t.thisProcess(deployment.thisProcess.shards.join(', ')),
+      value: t.totals(totals.servers, totals.answered, totals.shards, deployment.shardCount),
+      inline: false,
+    },
+  ];
+}
 
 /** The feeds at a glance, and what failed last (feed URLs and errors are shown as text). */
 function feedSummary(feeds: readonly FeedStatus[], messages: Messages): string {
