@@ -104,13 +104,17 @@ export function applyMigrations(db: Database.Database, file: string, migrations:
   const version = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.length;
   if (version > latest) throw databaseTooNew(file, version, latest, 'point QUELLE_DATA_DIR at another folder to start a new database');
+  const apply = db.transaction((migration: Migration) => {
+    // Read again under the write lock (BEGIN IMMEDIATE): another process opening the same new
+    // database at the same moment (two shards, two units started together) may have applied it.
+    if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
+    for (const statement of migration.statements) db.exec(statement);
+    // user_version is part of the database header, written by this same transaction.
+    db.pragma(`user_version = ${migration.version}`);
+  });
   for (const migration of pendingMigrations(version, migrations)) {
     try {
-      db.transaction(() => {
-        for (const statement of migration.statements) db.exec(statement);
-        // user_version is part of the database header, written by this same transaction.
-        db.pragma(`user_version = ${migration.version}`);
-      })();
+      apply.immediate(migration);
     } catch (error) {
       throw migrationFailed(file, migration, error);
     }

@@ -73,12 +73,8 @@ async function measure(layout: { name: string; processes: Record<string, string>
   const deployment = await startShardDeployment({ shards: SHARDS, articleDirs: [path.join(XQUAD, 'articles')], modelDir });
   const bots: BotProcess[] = [];
   try {
-    // One after the other: processes creating the same fresh SQLite database at once race on its first migration.
-    for (const shardEnv of layout.processes) {
-      const bot = startBotProcess({ ...deployment.env, ...shardEnv });
-      bots.push(bot);
-      await bot.waitFor(/Quelle is ready/, { timeoutMs: 300_000 });
-    }
+    for (const shardEnv of layout.processes) bots.push(startBotProcess({ ...deployment.env, ...shardEnv }));
+    await Promise.all(bots.map((bot) => bot.waitFor(/Quelle is ready/, { timeoutMs: 300_000 })));
     await deployment.twin.waitForSessions(SHARDS, 60_000);
     const ready = await Promise.all(bots.map((bot) => memoryOf(bot.pid)));
     const load = await throughput(deployment, questions);

@@ -57,10 +57,8 @@ describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
   it('answers every interaction exactly once, in the process of the guild’s shard, and serves a /reindex from either process in both within 5 s', async () => {
     const { twin, seedsDir, env } = await deployment(4);
     const dataDir = env.QUELLE_DATA_DIR!;
-    // One after the other: two processes creating the same SQLite database at once race on its
-    // first migration ("table answers already exists"; reported to the lead, src/storage is not this branch's).
+    // Both at once, as two units would start: they create the same SQLite database together.
     const low = start({ ...env, DISCORD_SHARD_IDS: '0,1', DISCORD_SHARD_COUNT: '4' });
-    await low.waitFor(/Quelle is ready/);
     const high = start({ ...env, DISCORD_SHARD_IDS: '2-3', DISCORD_SHARD_COUNT: '4' });
     const ready = await Promise.all([low.waitFor(/Quelle is ready/), high.waitFor(/Quelle is ready/)]);
     // Each process names its shards on its log lines.

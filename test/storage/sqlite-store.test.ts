@@ -60,6 +60,27 @@ describe('opening and migrations', () => {
     db.close();
   });
 
+  it('two processes opening the same new database at once: the one that read version 0 before the other migrated skips what is applied (the sharding e2e hit "table answers already exists")', async () => {
+    const file = path.join(await tempDir(), 'quelle.db');
+    const late = new Database(file);
+    // This process reads the version first (0)…
+    const version = late.pragma('user_version', { simple: true });
+    expect(version).toBe(0);
+    // …then the other process opens the same file and applies every migration…
+    await openSqliteStore({ file }).close();
+    // …and this one goes on from what it read: it must re-read under the write lock.
+    let reads = 0;
+    const stale = new Proxy(late, {
+      get(target, key) {
+        if (key !== 'pragma') return Reflect.get(target, key, target) as unknown;
+        return (source: string, options?: Database.PragmaOptions) => (source === 'user_version' && options?.simple && reads++ === 0 ? version : target.pragma(source, options));
+      },
+    });
+    expect(() => applyMigrations(stale, file, MIGRATIONS)).not.toThrow();
+    expect(late.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    late.close();
+  });
+
   it('refuses a database written by a newer Quelle, says what to do, and leaves it untouched', async () => {
     const file = path.join(await tempDir(), 'quelle.db');
     await openSqliteStore({ file }).close();
