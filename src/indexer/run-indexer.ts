@@ -8,7 +8,8 @@ import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
 import { buildIndex, type BuildProgress } from '../index/build-index.ts';
 import type { BuildLockOptions } from '../index/build-lock.ts';
-import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
+import { installLatestLocked, type DeploymentBuildLock, type IndexDistribution } from '../index/generation-distribution.ts';
+import { currentGeneration, loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { ANALYZER_VERSION } from '../index/analyzer.ts';
@@ -48,6 +49,11 @@ export interface RunIndexerOptions {
    * article changes ask for builds that often find nothing new (the bot's own write seen again).
    */
   readonly skipUnchanged?: boolean;
+  /**
+   * Hosts sharing one index (DATABASE_URL): the build also takes the deployment's lock, starts
+   * from the newest published generation, and publishes what it makes current.
+   */
+  readonly distribution?: IndexDistribution | null;
 }
 
 export interface IndexSummary {
@@ -104,7 +110,19 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
   const started = performance.now();
   const lock = await lockIndex(options.indexDir, { ...options.lock, logger });
   let ownEmbedder: Embedder | null = null;
+  let deployment: DeploymentBuildLock | null = null;
   try {
+    let previousIndex = options.previous;
+    const distribution = options.distribution ?? null;
+    if (distribution) {
+      deployment = await distribution.lockBuild();
+      // Another host may have published since this one last synced: build on top of that.
+      const synced = await installLatestLocked(options.indexDir, distribution);
+      if (synced.kind === 'installed') {
+        logger.info({ generation: synced.name }, 'Installed the newest published index generation before building');
+        previousIndex = undefined;
+      }
+    }
     const parseStarted = performance.now();
     const { articles, skipped } = await readArticleFolders(typeof options.seedsDir === 'string' ? [options.seedsDir] : options.seedsDir);
     const parseSeconds = (performance.now() - parseStarted) / 1000;
@@ -117,7 +135,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     // Even a rebuild reads the previous index: the summary still says what was added or removed.
-    const previous = options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, options.mode, logger);
+    const previous = previousIndex !== undefined ? previousIndex : await loadPrevious(options.indexDir, options.mode, logger);
 
     let mode = options.mode;
     let notice: string | null = null;
@@ -144,6 +162,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     if (options.skipUnchanged && previous && !options.rebuild && nothingChanged(previous, articles, mode, embedder)) {
+      if (deployment) await publishCurrent(options.indexDir, deployment, distribution);
       const seconds = (performance.now() - started) / 1000;
       return {
         index: previous,
@@ -183,6 +202,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
     const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
+    if (deployment) await publishCurrent(options.indexDir, deployment, distribution);
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
     const { timings } = built;
@@ -211,8 +231,20 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     };
   } finally {
     await ownEmbedder?.dispose().catch(() => {});
+    await deployment?.release();
     await lock.release();
   }
+}
+
+/**
+ * Publishes the folder's current generation unless it is the newest published one already (an
+ * unchanged index that was never published, the first time hosts share it). A failure fails the
+ * build: this host serves the new generation, but the others would not.
+ */
+async function publishCurrent(indexDir: string, deployment: DeploymentBuildLock, distribution: IndexDistribution | null): Promise<void> {
+  const name = await currentGeneration(indexDir);
+  if (name === null || (await distribution?.latest())?.name === name) return;
+  await deployment.publish(indexDir, name);
 }
 
 /** Whether `previous` already is the index these articles would build (see `skipUnchanged`). */
