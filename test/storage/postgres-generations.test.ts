@@ -1,0 +1,139 @@
+/**
+ * Index generations published in PostgreSQL (src/storage/postgres-generations.ts), in process: a
+ * fetched generation is checked against its manifest before it is made current, the build lock
+ * names its holder, the watch says when publications may have been missed, and only the newest
+ * generations are kept. The hosts themselves are tested in shared-index.test.ts.
+ */
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, isQuelleError } from '../../src/errors.ts';
+import { IndexLockedError } from '../../src/index/build-lock.ts';
+import { syncPublishedGeneration } from '../../src/index/generation-distribution.ts';
+import { currentGeneration, loadIndex } from '../../src/index/index-store.ts';
+import { runIndexer } from '../../src/indexer/run-indexer.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openPostgresDistribution, type PostgresIndexDistribution } from '../../src/storage/postgres-generations.ts';
+import { copySeed, fixtureModelSettings, useTempDirs, writeArticle } from '../helpers/index-fixtures.ts';
+import { freshSchema, query, TEST_DATABASE_URL, tellPostgresSkipped, usePostgresDatabase } from '../helpers/postgres.ts';
+
+tellPostgresSkipped();
+const database = usePostgresDatabase('postgres-generations');
+const tempDir = useTempDirs('quelle-pg-generations-');
+
+const opened: PostgresIndexDistribution[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((distribution) => distribution.close()));
+});
+
+async function open(url: string): Promise<PostgresIndexDistribution> {
+  const distribution = await openPostgresDistribution({ url });
+  opened.push(distribution);
+  return distribution;
+}
+
+/** A seeded folder building lexically (no model needed) and publishing through `distribution`. */
+async function publisher(distribution: PostgresIndexDistribution): Promise<{ build: () => Promise<string>; seedsDir: string }> {
+  const seedsDir = await copySeed(path.join(await tempDir(), 'seeds'));
+  const indexDir = path.join(await tempDir(), 'index');
+  let article = 0;
+  return {
+    seedsDir,
+    build: async () => {
+      // Each build has something new, so that each saves (and publishes) a generation.
+      await writeArticle(seedsDir, `neu-${++article}`, { title: `Meldung ${article}`, paragraphs: [`Die Meldung Nummer ${article} berichtet über den Stadtrat.`] });
+      await runIndexer({ seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings, distribution, skipUnchanged: true });
+      return (await currentGeneration(indexDir))!;
+    },
+  };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)('index generations published in PostgreSQL', () => {
+  it.each([
+    ['a flipped bit in a chunk', "UPDATE quelle_index_chunks SET data = set_byte(data, 9, get_byte(data, 9) # 1) WHERE file = 'passages.json' AND generation_id = $1", /passages\.json \(checksum mismatch\)/],
+    ['a missing chunk', "DELETE FROM quelle_index_chunks WHERE file = 'lexical.json' AND generation_id = $1", /holds 0 bytes of lexical\.json/],
+  ])('refuses a published generation with %s, and the one current here keeps serving', async (_label, tamper, problem) => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const host = await publisher(distribution);
+    const reader = path.join(await tempDir(), 'index');
+
+    const good = await host.build();
+    expect(await syncPublishedGeneration(reader, distribution, silentLogger)).toEqual({ kind: 'installed', name: good });
+    const damaged = await host.build();
+    const [row] = await query<{ id: number }>(url, 'SELECT id FROM quelle_index_generations WHERE name = $1', [damaged]);
+    await query(url, tamper, [row!.id]);
+
+    const error = await syncPublishedGeneration(reader, distribution, silentLogger).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(isQuelleError(error, ErrorCode.IndexCorrupt)).toBe(true);
+    expect((error as Error).message).toMatch(problem);
+    expect(await currentGeneration(reader)).toBe(good);
+    expect(await readdir(reader)).not.toContain(damaged);
+    expect((await readdir(reader)).filter((entry) => entry.startsWith('.tmp-'))).toEqual([]);
+    expect((await loadIndex(reader)).manifest.counts.articles).toBe(2);
+  }, 60_000);
+
+  it('names the holder of the build lock to another process, and frees it on release', async () => {
+    const url = await freshSchema(await database());
+    const [holder, other] = await Promise.all([open(url), open(url)]);
+    const lock = await holder.lockBuild();
+    const refused = await other.lockBuild().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(IndexLockedError);
+    expect((refused as IndexLockedError).holder).toMatchObject({ pid: process.pid, hostname: os.hostname(), thisProcess: false });
+    await lock.release();
+    const taken = await other.lockBuild();
+    await taken.release();
+  });
+
+  it('announces each publish to a watch, and says so when the connection was lost and publications may have been missed', async () => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const host = await publisher(distribution);
+    const heard: (string | null)[] = [];
+    let wake: () => void = () => {};
+    const next = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+    await distribution.watch((name) => {
+      heard.push(name);
+      wake();
+    });
+
+    let announced = next();
+    const name = await host.build();
+    await announced;
+    expect(heard).toEqual([name]);
+
+    announced = next();
+    await query(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'quelle index-watch' AND datname = current_database()");
+    await announced;
+    expect(heard).toEqual([name, null]);
+    // Listening again.
+    announced = next();
+    const after = await host.build();
+    await announced;
+    expect(heard).toEqual([name, null, after]);
+  }, 60_000);
+
+  it('keeps the two newest published generations, and publishes an unchanged index that was never published', async () => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const host = await publisher(distribution);
+    const names = [await host.build(), await host.build(), await host.build()];
+    expect(await query(url, 'SELECT name FROM quelle_index_generations ORDER BY id')).toEqual(names.slice(1).map((name) => ({ name })));
+    expect(await query(url, 'SELECT count(DISTINCT generation_id)::int AS n FROM quelle_index_chunks')).toEqual([{ n: 2 }]);
+
+    // The same folder, built with nothing changed, against an empty database: it publishes what serves.
+    const fresh = await open(await freshSchema(await database()));
+    const indexDir = path.join(await tempDir(), 'index');
+    await runIndexer({ seedsDir: host.seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings });
+    const run = await runIndexer({ seedsDir: host.seedsDir, indexDir, mode: 'lexical', modelSettings: fixtureModelSettings, distribution: fresh, skipUnchanged: true });
+    expect(run.unchanged).toBe(true);
+    expect((await fresh.latest())?.name).toBe(await currentGeneration(indexDir));
+  }, 60_000);
+});
