@@ -14,7 +14,7 @@ import { runIndexer, type IndexerRun, type IndexSummary, type RunIndexerOptions 
 import type { Logger } from '../logger.ts';
 import { openRetriever, retrieverFor, type OpenRetrieverOptions } from '../retrieval/open-retriever.ts';
 import type { Retriever, SearchResponse } from '../retrieval/retriever.ts';
-import { openPostgresDistribution } from '../storage/postgres-generations.ts';
+import { openIndexDistribution } from '../storage/postgres-generations.ts';
 import { AnswerStats } from './answer-stats.ts';
 
 export interface ReindexRecord {
@@ -88,12 +88,7 @@ export class SearchService {
       this.embedderProblem = opened.unavailableReason;
       if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
     }
-    this.distribution =
-      this.options.distribution !== undefined
-        ? this.options.distribution
-        : this.config.databaseUrl
-          ? await openPostgresDistribution({ url: this.config.databaseUrl, logger: this.logger })
-          : null;
+    this.distribution = this.options.distribution !== undefined ? this.options.distribution : await openIndexDistribution(this.config.databaseUrl, this.logger);
     // The deployment's newest index, before anything serves (a new host, or one that was down).
     if (this.distribution) await this.syncPublished();
     try {

@@ -75,7 +75,7 @@ export interface PostgresDistributionOptions {
 
 /** Opens the distribution in the database of `url`, creating its tables when needed. */
 export async function openPostgresDistribution(options: PostgresDistributionOptions): Promise<PostgresIndexDistribution> {
-  const pool = createPool(options.url, { role: 'index', max: 3 });
+  const pool = createPool(options.url, { role: 'index', max: 3, allowExitOnIdle: true });
   try {
     await applyPostgresMigrations(
       { pool, location: describeDatabaseUrl(options.url), component: INDEX_DISTRIBUTION_COMPONENT, tooNewFix: 'run the newer Quelle on every host' },
@@ -86,6 +86,14 @@ export async function openPostgresDistribution(options: PostgresDistributionOpti
     throw databaseError(options.url, error);
   }
   return new PostgresIndexDistribution(pool, options);
+}
+
+/**
+ * How this deployment shares its index: through PostgreSQL when DATABASE_URL is set, otherwise
+ * not at all (null: the local index folder only).
+ */
+export async function openIndexDistribution(databaseUrl: string | null, logger?: Logger): Promise<IndexDistribution | null> {
+  return databaseUrl ? openPostgresDistribution({ url: databaseUrl, ...(logger ? { logger } : {}) }) : null;
 }
 
 /** Who a connection says it is, so that a host waiting for the lock can name its holder. */

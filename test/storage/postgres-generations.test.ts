@@ -15,7 +15,7 @@ import { currentGeneration, loadIndex } from '../../src/index/index-store.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openPostgresDistribution, type PostgresIndexDistribution } from '../../src/storage/postgres-generations.ts';
-import { copySeed, fixtureModelSettings, useTempDirs, writeArticle } from '../helpers/index-fixtures.ts';
+import { copySeed, fixtureModelSettings, runCliCommand, useTempDirs, writeArticle } from '../helpers/index-fixtures.ts';
 import { freshSchema, query, TEST_DATABASE_URL, tellPostgresSkipped, usePostgresDatabase } from '../helpers/postgres.ts';
 
 tellPostgresSkipped();
@@ -75,6 +75,25 @@ describe.skipIf(!TEST_DATABASE_URL)('index generations published in PostgreSQL',
     expect(await readdir(reader)).not.toContain(damaged);
     expect((await readdir(reader)).filter((entry) => entry.startsWith('.tmp-'))).toEqual([]);
     expect((await loadIndex(reader)).manifest.counts.articles).toBe(2);
+  }, 60_000);
+
+  it('`npm run index` and `npm run articles` with DATABASE_URL publish what they build', async () => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const seedsDir = await copySeed(path.join(await tempDir(), 'seeds'));
+    const indexDir = path.join(await tempDir(), 'index');
+    const env = { DATABASE_URL: url, QUELLE_MODE: 'lexical' };
+    const built = await runCliCommand('index', ['--seeds', seedsDir, '--index', indexDir], env);
+    expect(built.stderr).toContain('Index generation published for the other hosts');
+    expect(built.code).toBe(0);
+    expect((await distribution.latest())?.name).toBe(await currentGeneration(indexDir));
+
+    const article = await writeArticle(await tempDir(), 'stadtrat', { title: 'Der Stadtrat tagt', paragraphs: ['Der Stadtrat tagt am Montag im Rathaus.'] });
+    const added = await runCliCommand('articles', ['add', article, '--seeds', seedsDir, '--index', indexDir], env);
+    expect(added.code).toBe(0);
+    const latest = await distribution.latest();
+    expect(latest?.name).toBe(await currentGeneration(indexDir));
+    expect(JSON.parse(latest!.manifestText).counts.articles).toBe(2);
   }, 60_000);
 
   it('names the holder of the build lock to another process, and frees it on release', async () => {
