@@ -91,12 +91,16 @@ export async function syncPublishedGeneration(root: string, distribution: IndexD
 
 /**
  * {@link syncPublishedGeneration} for a caller that holds the folder's build lock: installs the
- * newest published generation unless it is current.
+ * newest published generation unless it is current. With `keepNewerHere` (a build about to
+ * start), a current generation made later than the published one is kept: a build of this host
+ * whose publish failed, which this build will publish.
  */
-export async function installLatestLocked(root: string, distribution: IndexDistribution): Promise<SyncOutcome> {
+export async function installLatestLocked(root: string, distribution: IndexDistribution, options: { keepNewerHere?: boolean } = {}): Promise<SyncOutcome> {
   const latest = await distribution.latest();
   if (latest === null) return { kind: 'none-published', name: null };
-  if ((await currentGeneration(root).catch(() => null)) === latest.name) return { kind: 'up-to-date', name: latest.name };
+  const here = await currentGeneration(root).catch(() => null);
+  // Generation names begin with their creation time, so they sort by it.
+  if (here === latest.name || (options.keepNewerHere && here !== null && here > latest.name)) return { kind: 'up-to-date', name: here };
   const installed = await distribution.fetch(latest.name, (published, file) => installGeneration(root, published.name, (temporary) => writeVerified(temporary, published, file)));
   // Replaced by a newer one between the two reads: the next notification brings that one.
   if (installed === null) return { kind: 'up-to-date', name: await currentGeneration(root).catch(() => null) };

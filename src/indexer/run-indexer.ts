@@ -117,7 +117,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     if (distribution) {
       deployment = await distribution.lockBuild();
       // Another host may have published since this one last synced: build on top of that.
-      const synced = await installLatestLocked(options.indexDir, distribution);
+      const synced = await installLatestLocked(options.indexDir, distribution, { keepNewerHere: true });
       if (synced.kind === 'installed') {
         logger.info({ generation: synced.name }, 'Installed the newest published index generation before building');
         previousIndex = undefined;
@@ -162,7 +162,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     if (options.skipUnchanged && previous && !options.rebuild && nothingChanged(previous, articles, mode, embedder)) {
-      if (deployment) await publishCurrent(options.indexDir, deployment, distribution);
+      if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
       const seconds = (performance.now() - started) / 1000;
       return {
         index: previous,
@@ -202,7 +202,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
     const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
-    if (deployment) await publishCurrent(options.indexDir, deployment, distribution);
+    if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
     const { timings } = built;
@@ -238,13 +238,25 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
 
 /**
  * Publishes the folder's current generation unless it is the newest published one already (an
- * unchanged index that was never published, the first time hosts share it). A failure fails the
- * build: this host serves the new generation, but the others would not.
+ * unchanged index that was never published, the first time hosts share it). A failure does not
+ * fail the build, which is current here already: it is logged and returned as a notice, and the
+ * next build publishes.
  */
-async function publishCurrent(indexDir: string, deployment: DeploymentBuildLock, distribution: IndexDistribution | null): Promise<void> {
+async function publishCurrent(indexDir: string, deployment: DeploymentBuildLock, distribution: IndexDistribution | null, logger: Logger): Promise<string | null> {
   const name = await currentGeneration(indexDir);
-  if (name === null || (await distribution?.latest())?.name === name) return;
-  await deployment.publish(indexDir, name);
+  try {
+    if (name === null || (await distribution?.latest())?.name === name) return null;
+    await deployment.publish(indexDir, name);
+    return null;
+  } catch (error) {
+    const notice = `The new index serves on this host but was not published to the other hosts (${describeError(error)}); the next reindex publishes it.`;
+    logger.error({ generation: name }, notice);
+    return notice;
+  }
+}
+
+function joinNotices(...notices: (string | null)[]): string | null {
+  return notices.filter((notice) => notice !== null).join(' ') || null;
 }
 
 /** Whether `previous` already is the index these articles would build (see `skipUnchanged`). */

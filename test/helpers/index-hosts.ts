@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { FIXTURE_MODEL_DIR, PROJECT_ROOT } from './index-fixtures.ts';
 
@@ -13,6 +14,8 @@ export const INDEX_HOST_SCRIPT = path.join(PROJECT_ROOT, 'test', 'helpers', 'ind
 /** One line of a host's stdout. */
 export interface HostEvent {
   readonly event: string;
+  /** When this process read it (performance.now()). */
+  readonly receivedAt?: number;
   readonly [key: string]: unknown;
 }
 
@@ -36,10 +39,11 @@ export class IndexHost {
     private readonly child: ChildProcess,
   ) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      const receivedAt = performance.now();
       try {
-        this.events.push(JSON.parse(line) as HostEvent);
+        this.events.push({ ...(JSON.parse(line) as HostEvent), receivedAt });
       } catch {
-        this.events.push({ event: 'text', line });
+        this.events.push({ event: 'text', line, receivedAt });
       }
       for (const wake of this.waiters) wake();
     });

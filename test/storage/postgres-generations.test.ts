@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, isQuelleError } from '../../src/errors.ts';
 import { IndexLockedError } from '../../src/index/build-lock.ts';
-import { syncPublishedGeneration } from '../../src/index/generation-distribution.ts';
+import { syncPublishedGeneration, type IndexDistribution } from '../../src/index/generation-distribution.ts';
 import { currentGeneration, loadIndex } from '../../src/index/index-store.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -34,12 +34,13 @@ async function open(url: string): Promise<PostgresIndexDistribution> {
 }
 
 /** A seeded folder building lexically (no model needed) and publishing through `distribution`. */
-async function publisher(distribution: PostgresIndexDistribution): Promise<{ build: () => Promise<string>; seedsDir: string }> {
+async function publisher(distribution: PostgresIndexDistribution): Promise<{ build: () => Promise<string>; seedsDir: string; indexDir: string }> {
   const seedsDir = await copySeed(path.join(await tempDir(), 'seeds'));
   const indexDir = path.join(await tempDir(), 'index');
   let article = 0;
   return {
     seedsDir,
+    indexDir,
     build: async () => {
       // Each build has something new, so that each saves (and publishes) a generation.
       await writeArticle(seedsDir, `neu-${++article}`, { title: `Meldung ${article}`, paragraphs: [`Die Meldung Nummer ${article} berichtet über den Stadtrat.`] });
@@ -94,6 +95,40 @@ describe.skipIf(!TEST_DATABASE_URL)('index generations published in PostgreSQL',
     const latest = await distribution.latest();
     expect(latest?.name).toBe(await currentGeneration(indexDir));
     expect(JSON.parse(latest!.manifestText).counts.articles).toBe(2);
+  }, 60_000);
+
+  it('keeps a build whose publish failed (its lock connection lost) serving here, says so, and publishes it with the next build', async () => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const host = await publisher(distribution);
+    const before = await host.build();
+    // The real distribution, whose lock connection the server ends just before the publish.
+    const losing: IndexDistribution = {
+      latest: () => distribution.latest(),
+      fetch: (name, read) => distribution.fetch(name, read),
+      watch: (onPublished) => distribution.watch(onPublished),
+      close: () => distribution.close(),
+      lockBuild: async () => {
+        const lock = await distribution.lockBuild();
+        return {
+          publish: async (root, name) => {
+            await query(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'quelle index-build%' AND datname = current_database()");
+            await lock.publish(root, name);
+          },
+          release: () => lock.release(),
+        };
+      },
+    };
+    await writeArticle(host.seedsDir, 'verloren', { title: 'Verlorene Meldung', paragraphs: ['Diese Meldung erreicht die anderen Rechner erst später.'] });
+    const run = await runIndexer({ seedsDir: host.seedsDir, indexDir: host.indexDir, mode: 'lexical', modelSettings: fixtureModelSettings, distribution: losing });
+    expect(run.summary.notice).toMatch(/serves on this host but was not published to the other hosts .*the next reindex publishes it/);
+    const built = await currentGeneration(host.indexDir);
+    expect(built).not.toBe(before);
+    expect((await distribution.latest())?.name).toBe(before);
+
+    const next = await runIndexer({ seedsDir: host.seedsDir, indexDir: host.indexDir, mode: 'lexical', modelSettings: fixtureModelSettings, distribution, skipUnchanged: true });
+    expect(next.unchanged).toBe(true);
+    expect((await distribution.latest())?.name).toBe(built);
   }, 60_000);
 
   it('names the holder of the build lock to another process, and frees it on release', async () => {
