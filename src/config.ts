@@ -21,6 +21,7 @@ const coreSchema = z.object({
   EMBEDDING_DTYPE: z.preprocess(emptyAsUnset, z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).default('q8')),
   EMBEDDING_CACHE_DIR: optionalText,
   QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
+  QUELLE_MIN_DENSE_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(-1).max(1).optional()),
   QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
   QUELLE_RRF_K: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(1000).optional()),
   QUELLE_RRF_DENSE_WEIGHT: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(100).optional()),
@@ -81,6 +82,8 @@ export interface CoreConfig {
    * SQLite file in `dataDir` and a local index only.
    */
   readonly databaseUrl: string | null;
+  /** Settings that still work but will go, each with what replaces it (the entry points print them). */
+  readonly deprecations: readonly string[];
 }
 
 export interface BotConfig extends CoreConfig {
@@ -125,7 +128,9 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     }),
     relevance: {
       minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,
-      minDenseZ: env.QUELLE_MIN_DENSE_Z ?? DEFAULT_RELEVANCE.minDenseZ,
+      minDenseScore: env.QUELLE_MIN_DENSE_SCORE ?? null,
+      // Deprecated: the calibration made at index time replaces it (QUELLE_MIN_DENSE_SCORE wins when both are set).
+      minDenseZ: env.QUELLE_MIN_DENSE_SCORE === undefined ? (env.QUELLE_MIN_DENSE_Z ?? null) : null,
     },
     fusion: {
       k: env.QUELLE_RRF_K ?? DEFAULT_FUSION.k,
@@ -135,6 +140,14 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
     dataDir: env.QUELLE_DATA_DIR,
     logDays: env.QUELLE_LOG_DAYS,
     databaseUrl: env.DATABASE_URL ?? null,
+    deprecations:
+      env.QUELLE_MIN_DENSE_Z === undefined
+        ? []
+        : [
+            env.QUELLE_MIN_DENSE_SCORE === undefined
+              ? 'QUELLE_MIN_DENSE_Z is deprecated: each index now calibrates its dense threshold when it is built. Remove the setting to use the calibration, or set QUELLE_MIN_DENSE_SCORE (a cosine similarity) instead.'
+              : 'QUELLE_MIN_DENSE_Z is deprecated and ignored, since QUELLE_MIN_DENSE_SCORE is set: remove it.',
+          ],
   };
 }
 

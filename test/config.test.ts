@@ -34,13 +34,25 @@ describe('loadCoreConfig', () => {
         passagePrefix: 'passage: ',
         cacheDir: path.resolve('.cache/models'),
       },
-      relevance: DEFAULT_RELEVANCE,
+      relevance: { ...DEFAULT_RELEVANCE, minDenseScore: null, minDenseZ: null },
       fusion: DEFAULT_FUSION,
       logLevel: 'info',
       dataDir: 'data',
       logDays: 30,
       databaseUrl: null,
+      deprecations: [],
     });
+  });
+
+  it('QUELLE_MIN_DENSE_SCORE overrides the index\'s dense calibration; the deprecated QUELLE_MIN_DENSE_Z still works, with a note, unless the new one is set', () => {
+    expect(loadCoreConfig({ QUELLE_MIN_DENSE_SCORE: '0.85' }).relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: 0.85, minDenseZ: null });
+    const old = loadCoreConfig({ QUELLE_MIN_DENSE_Z: '2.5' });
+    expect(old.relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: null, minDenseZ: 2.5 });
+    expect(old.deprecations).toEqual([expect.stringMatching(/^QUELLE_MIN_DENSE_Z is deprecated: each index now calibrates its dense threshold when it is built\. .*QUELLE_MIN_DENSE_SCORE/)]);
+    const both = loadCoreConfig({ QUELLE_MIN_DENSE_Z: '2.5', QUELLE_MIN_DENSE_SCORE: '0.8' });
+    expect(both.relevance).toEqual({ ...DEFAULT_RELEVANCE, minDenseScore: 0.8, minDenseZ: null });
+    expect(both.deprecations).toEqual([expect.stringContaining('ignored, since QUELLE_MIN_DENSE_SCORE is set')]);
+    expect(() => loadCoreConfig({ QUELLE_MIN_DENSE_SCORE: '1.5' })).toThrow(/QUELLE_MIN_DENSE_SCORE/);
   });
 
   it('counts empty and blank strings as unset', () => {

@@ -120,6 +120,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       feeds?.start();
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
+      const denseRelevance = retriever && config.mode !== 'lexical' ? retriever.denseRelevance(config.mode) : null;
       logger.info(
         {
           user: client.user?.tag,
@@ -131,6 +132,9 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
           ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
           ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
           ...(service.vectorsProblem ? { vectorsProblem: service.vectorsProblem } : {}),
+          // Whether the model may say "relevant" (its calibration on this index), or why only word search decides.
+          ...(denseRelevance ? { denseRelevance } : {}),
+          ...(config.deprecations.length > 0 ? { deprecated: config.deprecations } : {}),
         },
         'Quelle is ready',
       );

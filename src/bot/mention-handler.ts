@@ -5,7 +5,7 @@ import { buildAnswerEmbed } from './answer-embed.ts';
 import { NO_MENTIONS, type BotServices } from './command.ts';
 import { languageOf, messagesFor } from './messages.ts';
 import { parseQuestion } from './question.ts';
-import { questionLanguage } from './question-language.ts';
+import { questionLanguage } from '../retrieval/question-language.ts';
 import { redactSecrets } from './redact.ts';
 
 /**

@@ -94,7 +94,7 @@ export class SearchService {
     try {
       this.servingGeneration = await currentGeneration(this.config.indexDir).catch(() => null);
       // The model was tried just above: a failure is passed on, not met again by a second load.
-      this.retriever = await openRetriever({ indexDir: this.config.indexDir, ...this.retrieverOptions() });
+      this.retriever = await openRetriever({ indexDir: this.config.indexDir, ...this.retrieverOptions(), logger: this.logger });
       this.indexProblem = null;
       const vectorsProblem = this.vectorsProblem;
       if (vectorsProblem) this.logger.warn({ reason: vectorsProblem }, 'The index has no usable vectors: answering lexically until a moderator runs /reindex');
@@ -149,12 +149,20 @@ export class SearchService {
     return this.lastReindex;
   }
 
-  /** Answers a question from the current index; a UserError when there is none. */
+  /**
+   * Answers a question from the current index; a UserError when there is none. Dense mode without
+   * a usable model or vectors answers by word search, as hybrid mode does, with the notice that
+   * says so (the answer shows it in the user's language), rather than failing every question.
+   */
   async ask(question: string, k: number, signal?: AbortSignal): Promise<SearchResponse> {
     const retriever = this.retriever;
     if (!retriever) throw new UserError(ErrorCode.IndexMissing, 'index unavailable');
     const started = performance.now();
-    const response = await retriever.search(question, { k, mode: this.config.mode, ...(signal ? { signal } : {}) });
+    const denseProblem = this.config.mode === 'dense' ? retriever.denseUnavailableReason() : null;
+    const found = await retriever.search(question, { k, mode: denseProblem ? 'lexical' : this.config.mode, ...(signal ? { signal } : {}) });
+    const response = denseProblem
+      ? { ...found, notice: `Answering in lexical mode: ${denseProblem}.`, ...(!retriever.index.vectors && retriever.index.vectorsProblem ? { vectorsDamaged: true } : {}) }
+      : found;
     this.stats.record(performance.now() - started);
     return response;
   }

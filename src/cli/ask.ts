@@ -1,8 +1,8 @@
 import { formatExcerpt } from '../retrieval/excerpt.ts';
 import { openRetriever } from '../retrieval/open-retriever.ts';
-import { SEARCH_MODES, type SearchResponse } from '../retrieval/retriever.ts';
+import { SEARCH_MODES, type Retriever, type SearchMode, type SearchResponse } from '../retrieval/retriever.ts';
 import { parseCliArgs, runCli, UsageError } from '../command-line.ts';
-import { expectFolder, loadCliConfig, parseChoice, parsePositiveInt } from './cli-support.ts';
+import { expectFolder, loadCliConfig, parseChoice, parsePositiveInt, stderrLogger } from './cli-support.ts';
 
 const USAGE = `Usage: npm run ask -- "question" [--k N] [--mode hybrid|dense|lexical] [--index DIR] [--json]
 
@@ -11,8 +11,10 @@ Finds the passages that best answer a question, from the index built by \`npm ru
   --mode MODE    hybrid (default), dense (meaning only) or lexical (words only, no model)
   --index DIR    index folder (default: QUELLE_INDEX_DIR or embeddings)
   --all          also show passages judged not relevant enough (normally left out)
-  --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text}],
-                 "declined", "mode", "notice", "took_ms"}; "declined" is true when nothing is relevant`;
+  --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text,
+                 relevant, lexical_relevance, dense_score}], "declined", "mode", "notice", "took_ms", "relevance"};
+                 "declined" is true when nothing is relevant; "relevance" says how that was decided (the
+                 lexical threshold, the dense side's calibration)`;
 
 runCli(async (run) => {
   const { values, positionals } = parseCliArgs(
@@ -27,16 +29,17 @@ runCli(async (run) => {
   const indexDir = values.index ?? config.indexDir;
   await expectFolder(indexDir, values.index === undefined ? null : '--index', 'QUELLE_INDEX_DIR');
   run.uses({ path: indexDir, role: 'index folder', choose: '--index DIR or QUELLE_INDEX_DIR' });
-  const retriever = await openRetriever({ indexDir, modelSettings: config.model, mode, relevance: config.relevance, fusion: config.fusion });
+  const retriever = await openRetriever({ indexDir, modelSettings: config.model, mode, relevance: config.relevance, fusion: config.fusion, logger: stderrLogger() });
   const found = await retriever.search(question, { k: parsePositiveInt(values.k, 'k', 5), mode });
   const response = values.all ? found : { ...found, hits: found.hits.filter((hit) => hit.relevant) };
   if (response.notice) process.stderr.write(`note: ${response.notice}\n`);
-  process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, process.stdout.isTTY === true));
+  process.stdout.write(values.json ? `${JSON.stringify(toJson(response, retriever, mode))}\n` : formatReadable(response, process.stdout.isTTY === true));
 });
 
-function toJson(response: SearchResponse) {
+function toJson(response: SearchResponse, retriever: Retriever, mode: SearchMode) {
+  const rounded = (value: number | null): number | null => (value === null ? null : Number(value.toFixed(4)));
   return {
-    results: response.hits.map(({ rank, score, passage, excerpt }) => ({
+    results: response.hits.map(({ rank, score, passage, excerpt, relevant, lexicalScore, denseScore }) => ({
       rank,
       score: Number(score.toFixed(6)),
       article: passage.articleId,
@@ -46,11 +49,19 @@ function toJson(response: SearchResponse) {
       paragraph: passage.paragraph,
       excerpt: formatExcerpt(excerpt),
       text: passage.text,
+      relevant,
+      lexical_relevance: rounded(lexicalScore),
+      dense_score: rounded(denseScore),
     })),
     declined: response.declined,
     mode: response.mode,
     notice: response.notice,
     took_ms: Number(response.tookMs.toFixed(2)),
+    relevance: {
+      min_lexical_score: retriever.relevance.thresholds.minLexicalScore,
+      dense: retriever.denseRelevance(response.mode === 'lexical' ? 'lexical' : mode),
+      calibration: retriever.index.manifest.denseCalibration ?? null,
+    },
   };
 }
 

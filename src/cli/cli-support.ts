@@ -14,10 +14,12 @@ import type { Logger } from '../logger.ts';
  * stderr.
  */
 
-/** Loads `.env` (quietly) and the shared settings. */
+/** Loads `.env` (quietly) and the shared settings; a deprecated setting gets a warning on stderr. */
 export function loadCliConfig(): CoreConfig {
   loadDotenv({ quiet: true });
-  return loadCoreConfig();
+  const config = loadCoreConfig();
+  for (const deprecation of config.deprecations) process.stderr.write(`warning: ${deprecation}\n`);
+  return config;
 }
 
 export function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {

@@ -1,6 +1,7 @@
 import { InterruptedError, parseCliArgs, printable, runCli, signalExitCode } from '../command-line.ts';
 import { hasIndex } from '../index/index-store.ts';
 import { openIndexDistribution } from '../storage/postgres-generations.ts';
+import type { DenseCalibration } from '../index/manifest.ts';
 import { runIndexer, type IndexerRun, type IndexSummary } from '../indexer/run-indexer.ts';
 import { abortOnSignals, expectFolder, formatSeconds, loadCliConfig, parseChoice, progressReporter, stderrLogger } from './cli-support.ts';
 
@@ -81,6 +82,21 @@ function formatSummary(summary: IndexSummary, indexDir: string): string {
     `  added ${summary.added.length}, changed ${summary.changed.length}, removed ${summary.removed.length}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}; embedded ${summary.embeddedPassages} passages`,
     ...summary.skipped.map(({ file, reason }) => `  skipped ${printable(file)}: ${printable(reason)}`),
   ];
+  const calibration = summary.denseCalibration;
+  if (calibration) lines.push(`  ${formatCalibration(calibration, summary.denseCalibrationReused)}`);
   if (summary.notice) lines.push(`  note: ${printable(summary.notice)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line on the dense side's calibration: its thresholds and how well it separated, or why it may not vouch. */
+function formatCalibration(calibration: DenseCalibration, reused: boolean): string {
+  const { samples, separation } = calibration;
+  const percent = (share: number): string => `${Math.round(share * 100)}%`;
+  const measured = reused
+    ? 'kept from the previous index (same passages, same model)'
+    : `${samples.pseudoQuestions} questions drawn from the articles against ${samples.offTopic} off-topic ones, ${formatSeconds(calibration.seconds)}`;
+  const figures = `separation AUC ${separation.auc.toFixed(3)}, translations matched ${percent(separation.translationsMatched)}, off-topic declined ${percent(separation.offTopicDeclined)}`;
+  return calibration.vouches
+    ? `dense relevance calibrated (${measured}): cosine ≥ ${calibration.threshold.toFixed(3)} for German questions, ≥ ${(calibration.threshold - calibration.englishOffset).toFixed(3)} for English ones, unit ${calibration.unit.toFixed(3)}; ${figures}`
+    : `dense relevance: the model may not vouch for answers here, the lexical side decides alone (${measured}): ${printable(calibration.reason ?? '')}; ${figures}`;
 }

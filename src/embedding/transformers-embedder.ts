@@ -86,12 +86,12 @@ function modelLoadAdvice(settings: ModelSettings, cause: unknown): string {
     return (
       `Cannot load the embedding model from ${settings.model} (${reason}). The directory needs config.json, ` +
       `tokenizer.json, tokenizer_config.json and onnx/model${settings.dtype === 'fp32' ? '' : settings.dtype === 'q8' ? '_quantized' : `_${settings.dtype}`}.onnx. ` +
-      'Fix EMBEDDING_MODEL_DIR, or use lexical mode (--mode lexical, or QUELLE_MODE=lexical).'
+      'Fix EMBEDDING_MODEL_DIR, or use lexical mode (QUELLE_MODE=lexical).'
     );
   }
   return (
     `Cannot load the embedding model ${settings.model} (${reason}). It is downloaded from the Hugging Face hub on ` +
     `first use into ${settings.cacheDir}; without network access, copy the model's files to a directory and set ` +
-    'EMBEDDING_MODEL_DIR to it, or use lexical mode (--mode lexical, or QUELLE_MODE=lexical).'
+    'EMBEDDING_MODEL_DIR to it, or use lexical mode (QUELLE_MODE=lexical).'
   );
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
@@ -7,6 +7,8 @@ import type { Passage } from '../articles/article.ts';
 import { describeError, ErrorCode, QuelleError } from '../errors.ts';
 import { acquireBuildLock, isLeftoverClaim, type BuildLock, type BuildLockOptions } from './build-lock.ts';
 import { fileChecksum, replaceFileAtomically, syncDirectory, syncFile, writeFileDurable } from './durable-files.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { ANALYZER_VERSION } from './analyzer.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, manifestSchema, PASSAGES_FILE, VECTORS_FILE, type Manifest } from './manifest.ts';
 import type { IndexedArticle, SearchIndex } from './search-index.ts';
@@ -55,14 +57,7 @@ export interface SaveIndexInput {
 
 /** Saves a new generation and makes it current; returns the manifest as written. */
 export async function saveIndex(root: string, input: SaveIndexInput): Promise<Manifest> {
-  const name = `${GENERATION_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  return installGeneration(root, name, async (temporary) => {
-    const files: Manifest['files'] = {};
-    const write = async (file: string, data: string): Promise<void> => {
-      await writeFileDurable(path.join(temporary, file), data);
-      const bytes = Buffer.from(data);
-      files[file] = { bytes: bytes.length, crc32: crc32(bytes) };
-    };
+  return commitGeneration(root, async (write, files, temporary) => {
     await write(PASSAGES_FILE, JSON.stringify({ articles: input.articles, passages: input.passages }));
     await write(LEXICAL_FILE, input.lexical.toJSON());
     if (input.vectors) {
@@ -72,7 +67,30 @@ export async function saveIndex(root: string, input: SaveIndexInput): Promise<Ma
       await verifyWrittenVectors(vectorsPath, input.vectors);
       files[VECTORS_FILE] = await fileChecksum(vectorsPath);
     }
-    const manifest: Manifest = { format: 'quelle-index', formatVersion: INDEX_FORMAT_VERSION, ...input.manifest, files };
+    return input.manifest;
+  });
+}
+
+/**
+ * Writes a generation under a temporary name (`fill` writes its files, recording each in
+ * `files`, and returns the manifest's other fields), syncs it, renames it into place and only
+ * then switches `CURRENT`: a crash at any point leaves the previous generation loadable. The
+ * generation it replaces starts its grace period.
+ */
+async function commitGeneration(
+  root: string,
+  fill: (write: (file: string, data: string) => Promise<void>, files: Manifest['files'], temporary: string) => Promise<SaveIndexInput['manifest']>,
+): Promise<Manifest> {
+  const name = `${GENERATION_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  return installGeneration(root, name, async (temporary) => {
+    const files: Manifest['files'] = {};
+    const write = async (file: string, data: string): Promise<void> => {
+      await writeFileDurable(path.join(temporary, file), data);
+      const bytes = Buffer.from(data);
+      files[file] = { bytes: bytes.length, crc32: crc32(bytes) };
+    };
+    const fields = await fill(write, files, temporary);
+    const manifest: Manifest = { format: 'quelle-index', formatVersion: INDEX_FORMAT_VERSION, ...fields, files };
     await writeFileDurable(path.join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   });
@@ -110,6 +128,56 @@ export async function installGeneration(root: string, name: string, write: (temp
     // Renamed into place but never made current: nobody can be reading it.
     if (renamed && (await currentGeneration(root).catch(() => null)) !== name) await rm(path.join(root, name), { recursive: true, force: true });
     throw diskFull(root, error) ?? error;
+  }
+}
+
+/**
+ * Saves a lexical index that loading had to rebuild (another analyzer made the saved one) as a
+ * new generation beside the unchanged passages and vectors, which are linked, not copied (a
+ * generation's files never change after it is written). It is committed like any build, under
+ * the build lock, and only if `generation` is still current: a build running now, or one that
+ * switched generations meanwhile, writes or has written a fresh lexical index anyway. Returns
+ * the new manifest, or null (with the reason logged) when it did not save.
+ */
+async function saveRebuiltLexical(root: string, generation: string, manifest: Manifest, lexical: LexicalIndex, logger: Logger): Promise<Manifest | null> {
+  const notSaved = (error: unknown): null => {
+    logger.warn({ reason: describeError(error) }, `The rebuilt lexical index was not saved (it serves from memory; the next build saves one): ${describeError(error)}`);
+    return null;
+  };
+  let lock: IndexLock;
+  try {
+    lock = await lockIndex(root, { logger });
+  } catch (error) {
+    return notSaved(error);
+  }
+  try {
+    if ((await currentGeneration(root)) !== generation) return null;
+    const source = path.join(root, generation);
+    return await commitGeneration(root, async (write, files, temporary) => {
+      for (const file of [PASSAGES_FILE, VECTORS_FILE]) {
+        const entry = manifest.files[file];
+        if (!entry) continue;
+        await linkOrCopy(path.join(source, file), path.join(temporary, file));
+        files[file] = entry;
+      }
+      await write(LEXICAL_FILE, lexical.toJSON());
+      const { files: _files, format: _format, formatVersion: _formatVersion, ...fields } = manifest;
+      return { ...fields, analyzerVersion: ANALYZER_VERSION };
+    });
+  } catch (error) {
+    return notSaved(error);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Links a file of a generation into another; where the file system has no hard links, copies it and forces the copy to disk. */
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch {
+    await copyFile(source, target);
+    await syncFile(target);
   }
 }
 
@@ -160,6 +228,14 @@ export interface LoadIndexOptions {
    * answers lexically and says why); `skip` does not read it at all (lexical search never uses it).
    */
   readonly vectors?: 'required' | 'optional' | 'skip';
+  /**
+   * A lexical index saved by another analyzer is rebuilt from the passages; `save` (the default)
+   * saves the rebuilt one as a new generation, so that it is rebuilt once, not at every load;
+   * `keep` only serves it (a build, which saves its own, passes that).
+   */
+  readonly rebuiltLexical?: 'save' | 'keep';
+  /** Says why the lexical index was rebuilt, and whether it was saved. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -169,17 +245,33 @@ export interface LoadIndexOptions {
 export async function loadIndex(root: string, options: LoadIndexOptions = {}): Promise<SearchIndex> {
   let name = await currentGeneration(root);
   for (let attempt = 1; ; attempt++) {
+    let loaded: LoadedGeneration;
     try {
-      return await loadGeneration(root, name, options);
+      loaded = await loadGeneration(root, name, options);
     } catch (error) {
       const now = await currentGeneration(root).catch(() => name);
       if (now === name || attempt >= LOAD_ATTEMPTS) throw error;
       name = now;
+      continue;
     }
+    const { index, lexicalRebuiltBecause } = loaded;
+    if (lexicalRebuiltBecause === null || name === null) return index;
+    const logger = options.logger ?? silentLogger;
+    logger.warn({ reason: lexicalRebuiltBecause }, `The lexical index was rebuilt from the passages: ${lexicalRebuiltBecause}`);
+    if ((options.rebuiltLexical ?? 'save') === 'keep') return index;
+    const manifest = await saveRebuiltLexical(root, name, index.manifest, index.lexical, logger);
+    if (manifest) logger.info({ generation: await currentGeneration(root).catch(() => null) }, 'Saved the rebuilt lexical index as a new index generation');
+    return manifest ? { ...index, manifest } : index;
   }
 }
 
-async function loadGeneration(root: string, name: string | null, options: LoadIndexOptions): Promise<SearchIndex> {
+interface LoadedGeneration {
+  readonly index: SearchIndex;
+  /** Why the lexical index was rebuilt from the passages, or null when it was read as saved. */
+  readonly lexicalRebuiltBecause: string | null;
+}
+
+async function loadGeneration(root: string, name: string | null, options: LoadIndexOptions): Promise<LoadedGeneration> {
   const rebuild = 'Rebuild it with `npm run index -- --rebuild` (or /reindex in Discord).';
   if (name === null || !/^gen-[\w-]+$/.test(name)) {
     throw new QuelleError(
@@ -229,7 +321,7 @@ async function loadGeneration(root: string, name: string | null, options: LoadIn
     return data;
   };
 
-  const loadTexts = async (): Promise<{ stored: z.infer<typeof passagesFileSchema>; lexical: LexicalIndex }> => {
+  const loadTexts = async (): Promise<{ stored: z.infer<typeof passagesFileSchema>; lexical: LexicalIndex; rebuiltBecause: string | null }> => {
     let stored: z.infer<typeof passagesFileSchema>;
     try {
       stored = passagesFileSchema.parse(JSON.parse((await readVerified(PASSAGES_FILE)).toString('utf8')));
@@ -238,10 +330,11 @@ async function loadGeneration(root: string, name: string | null, options: LoadIn
       throw corrupt(PASSAGES_FILE, 'cannot be parsed', error);
     }
     let lexical: LexicalIndex;
+    let rebuiltBecause: string | null;
     try {
       const lexicalJson = (await readVerified(LEXICAL_FILE)).toString('utf8');
       // An index saved by another analyzer version or layout is rebuilt from the intact passages.
-      lexical = LexicalIndex.restore(lexicalJson, stored.passages);
+      ({ index: lexical, rebuiltBecause } = LexicalIndex.restoreWithReason(lexicalJson, stored.passages));
     } catch (error) {
       if (error instanceof QuelleError) throw error;
       throw corrupt(LEXICAL_FILE, 'cannot be parsed', error);
@@ -249,7 +342,7 @@ async function loadGeneration(root: string, name: string | null, options: LoadIn
     if (stored.passages.length !== manifest.counts.passages || lexical.size !== manifest.counts.passages) {
       throw corrupt(PASSAGES_FILE, `holds ${stored.passages.length} passages, the manifest ${manifest.counts.passages}`);
     }
-    return { stored, lexical };
+    return { stored, lexical, rebuiltBecause };
   };
 
   const loadVectors = async (): Promise<VectorIndex | null> => {
@@ -286,8 +379,8 @@ async function loadGeneration(root: string, name: string | null, options: LoadIn
         );
   // The vector file is read, checked and loaded by hnswlib in the thread pool while the event
   // loop parses the passages and the lexical index: at 100k passages that halves the load time.
-  const [{ vectors, vectorsProblem }, { stored, lexical }] = await Promise.all([vectorsLoad, loadTexts()]);
-  return { manifest, articles: stored.articles, passages: stored.passages, lexical, vectors, vectorsProblem };
+  const [{ vectors, vectorsProblem }, { stored, lexical, rebuiltBecause }] = await Promise.all([vectorsLoad, loadTexts()]);
+  return { index: { manifest, articles: stored.articles, passages: stored.passages, lexical, vectors, vectorsProblem }, lexicalRebuiltBecause: rebuiltBecause };
 }
 
 /**

@@ -33,6 +33,13 @@ function loadHnswlib(): typeof hnswlib {
   }
 }
 
+/** The dot product of two vectors of one length: their cosine similarity when both are unit vectors, as embeddings are. */
+export function dotProduct(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
 /** Cosine-similarity nearest-neighbour search over unit vectors, labelled 0..n-1. */
 export class VectorIndex {
   private constructor(

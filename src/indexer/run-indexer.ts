@@ -14,6 +14,8 @@ import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { ANALYZER_VERSION } from '../index/analyzer.ts';
 import type { HnswParameters } from '../index/vector-index.ts';
+import type { DenseCalibration } from '../index/manifest.ts';
+import { calibrateDense } from '../retrieval/calibration/dense-calibration.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 
 export interface RunIndexerOptions {
@@ -69,6 +71,9 @@ export interface IndexSummary {
   readonly unchanged: number;
   readonly skipped: SkippedFile[];
   readonly embeddedPassages: number;
+  /** The dense side's calibration (hybrid only), and whether the previous index's was kept (same passages, same model). */
+  readonly denseCalibration: DenseCalibration | null;
+  readonly denseCalibrationReused: boolean;
   readonly seconds: number;
   readonly passagesPerSecond: number;
   readonly timings: { parse: number; chunk: number; embed: number; insert: number; lexical: number; save: number };
@@ -182,6 +187,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
           seconds,
           passagesPerSecond: previous.passages.length / seconds,
           timings: { parse: parseSeconds, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },
+          denseCalibration: previous.manifest.denseCalibration ?? null,
+          denseCalibrationReused: previous.manifest.denseCalibration != null,
         },
       };
     }
@@ -198,10 +205,23 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       ...(options.signal ? { signal: options.signal } : {}),
     });
     options.signal?.throwIfAborted();
+    const previousCalibration = options.rebuild ? null : (previous?.manifest.denseCalibration ?? null);
+    const denseCalibration =
+      built.index.vectors && embedder
+        ? await calibrateDense({
+            passages: built.index.passages,
+            vectors: built.index.vectors,
+            analyzer: built.index.lexical.analyzer,
+            embedder,
+            previous: previousCalibration,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : null;
+    options.signal?.throwIfAborted();
 
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
-    const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds } });
+    const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds, denseCalibration } });
     if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
@@ -217,6 +237,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
         ...built.changes,
         skipped,
         embeddedPassages: built.embeddedPassages,
+        denseCalibration,
+        denseCalibrationReused: denseCalibration !== null && denseCalibration === previousCalibration,
         seconds,
         passagesPerSecond: built.index.passages.length / seconds,
         timings: {
@@ -294,7 +316,8 @@ async function readArticleFolders(dirs: readonly string[]): Promise<ReadArticles
  */
 async function loadPrevious(indexDir: string, mode: IndexMode, logger: Logger): Promise<SearchIndex | null> {
   try {
-    const previous = await loadIndex(indexDir, { vectors: mode === 'lexical' ? 'skip' : 'optional' });
+    // This build saves a lexical index of its own: one rebuilt on load is not saved as well.
+    const previous = await loadIndex(indexDir, { vectors: mode === 'lexical' ? 'skip' : 'optional', rebuiltLexical: 'keep', logger });
     if (previous.vectorsProblem) logger.warn({ reason: previous.vectorsProblem }, 'The previous index has no usable vectors; embedding every passage again');
     return previous;
   } catch (error) {

@@ -4,6 +4,7 @@ import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError } from '../errors.ts';
 import { loadIndex } from '../index/index-store.ts';
 import type { SearchIndex } from '../index/search-index.ts';
+import type { Logger } from '../logger.ts';
 import type { FusionSettings } from './fuse-rankings.ts';
 import type { RelevanceThresholds } from './relevance.ts';
 import { Retriever, type SearchMode } from './retriever.ts';
@@ -19,6 +20,8 @@ export interface OpenRetrieverOptions {
   readonly embedderUnavailableReason?: string | null;
   readonly relevance?: RelevanceThresholds;
   readonly fusion?: FusionSettings;
+  /** Hears what loading the index has to say (a lexical index rebuilt for a new analyzer, and saved). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface OpenRetrieverOptions {
  * leaves a lexical retriever that says why. Lexical mode does not read the vectors at all.
  */
 export async function openRetriever(options: OpenRetrieverOptions): Promise<Retriever> {
-  const index = await loadIndex(options.indexDir, { vectors: options.mode === 'lexical' ? 'skip' : 'optional' });
+  const index = await loadIndex(options.indexDir, { vectors: options.mode === 'lexical' ? 'skip' : 'optional', ...(options.logger ? { logger: options.logger } : {}) });
   return retrieverFor(index, options);
 }
 

@@ -1,19 +1,35 @@
+import type { DenseCalibration } from '../index/manifest.ts';
+import type { QuestionLanguage } from './question-language.ts';
+
 /**
  * Deciding that nothing answers a question. A fixed cosine cut-off is meaningless (e5 scores
- * crowd between 0.7 and 1.0, and each model has its own scale), and raw BM25 grows with the
- * question's length and with the corpus, so each side gets a normalised signal with a calibrated
- * threshold:
+ * crowd between 0.7 and 1.0, and each model, corpus and question language has its own band), and
+ * raw BM25 grows with the question's length and with the corpus, so each side gets a normalised
+ * signal with a calibrated threshold:
  * - lexical: the share of the question's information a passage holds, above the coverage a
  *   chance match reaches in a corpus of its size (`LexicalRelevance`);
- * - dense: how far a passage's similarity stands above the background of the candidate list,
- *   in standard deviations (`denseZScores`), which is scale-free across models.
- * A passage is relevant when either side vouches for it; a question is declined when no passage is.
+ * - dense: the cosine similarity against the threshold calibrated for the index's own passages
+ *   and model when it was built (calibration/dense-calibration.ts), lower for English questions
+ *   by the calibrated language gap.
+ * With both sides calibrated, a passage is relevant by their joint evidence: each side's distance
+ * from its threshold in units of its own scale, summed (`RelevanceRule`). A dense side that
+ * cannot vouch (no calibration, or a model that failed it) leaves the decision to the lexical
+ * side. A question is declined when no passage is relevant.
  */
 export interface RelevanceThresholds {
-  /** Minimum lexical relevance (see `lexicalRelevance`). */
+  /** Minimum lexical relevance (see `LexicalRelevance`). */
   readonly minLexicalScore: number;
-  /** Minimum dense z-score. */
-  readonly minDenseZ: number;
+  /**
+   * QUELLE_MIN_DENSE_SCORE: the cosine a German question's passage must reach, instead of the
+   * index's calibrated threshold (English questions: lower by the calibrated language gap). From
+   * `npm run eval -- … --calibrate` on labelled questions, for instance.
+   */
+  readonly minDenseScore?: number | null;
+  /**
+   * Deprecated (QUELLE_MIN_DENSE_Z, before the calibration): the dense side vouches on its own
+   * for a passage this many standard deviations above the candidate list's background.
+   */
+  readonly minDenseZ?: number | null;
 }
 
 /**
@@ -23,11 +39,107 @@ export interface RelevanceThresholds {
  * (0.259), each chat-style dev article alone (0.266) and beside 20 other articles (0.241), and
  * each XQuAD-de dev article alone (0.363): `npx tsx test/fixtures/eval/dev-matrix.ts --sweep`.
  * 3% rather than 5%, because the rate on new questions scatters by a few points. The dense
- * threshold is a conservative prior (3 standard deviations above the background); calibrate it
- * for your model with `npm run eval -- … --mode dense --split dev --calibrate` and set
- * QUELLE_MIN_DENSE_Z.
+ * threshold comes from each index's calibration.
  */
-export const DEFAULT_RELEVANCE: RelevanceThresholds = { minLexicalScore: 0.24, minDenseZ: 3 };
+export const DEFAULT_RELEVANCE: RelevanceThresholds = { minLexicalScore: 0.24 };
+
+/**
+ * The lexical side's unit of evidence in the joint decision: a passage whose lexical relevance
+ * stands this far above (or below) the threshold counts as much as one dense unit. It is the
+ * default threshold itself, so a passage with no lexical evidence at all counts −1: its cosine
+ * must then stand one calibrated unit above the dense threshold. Chosen on the dev halves
+ * (README, "Tuning record": 0.12, 0.24, 0.36, 0.48, 0.72 and 1 were tried).
+ */
+export const LEXICAL_UNIT = 0.24;
+
+/** How the dense side takes part in the decision, and on whose word. */
+export type DenseJudgement =
+  | {
+      /** Joint evidence with the lexical side (calibrated scale), or alone in dense mode. */
+      readonly kind: 'joint';
+      readonly source: 'calibration' | 'QUELLE_MIN_DENSE_SCORE';
+      readonly threshold: number;
+      readonly englishOffset: number;
+      readonly unit: number;
+    }
+  | {
+      /** A set threshold without a calibrated unit to weigh it against the lexical side: either side vouches. */
+      readonly kind: 'either';
+      readonly source: 'QUELLE_MIN_DENSE_SCORE';
+      readonly threshold: number;
+      readonly englishOffset: number;
+    }
+  | { readonly kind: 'z-score'; readonly source: 'QUELLE_MIN_DENSE_Z'; readonly minZ: number }
+  | { readonly kind: 'none'; readonly cause: 'not-calibrated' | 'failed-calibration'; readonly reason: string };
+
+/** What one passage shows for one question; null where a side did not look at it. */
+export interface PassageEvidence {
+  readonly lexical: number | null;
+  readonly cosine: number | null;
+  readonly z: number | null;
+}
+
+/**
+ * Whether a passage answers a question, from both sides' evidence: the lexical threshold, and the
+ * dense calibration of the index (or the thresholds set in the environment, which win).
+ */
+export class RelevanceRule {
+  readonly dense: DenseJudgement;
+
+  constructor(
+    readonly thresholds: RelevanceThresholds,
+    /** The index's calibration, when it is the loaded model's. */
+    calibration: DenseCalibration | null | undefined,
+    /** The lexical unit of evidence (tuning only: test/fixtures/eval/dev-matrix.ts sweeps it). */
+    private readonly lexicalUnit = LEXICAL_UNIT,
+  ) {
+    this.dense = denseJudgement(thresholds, calibration);
+  }
+
+  /** Whether the dense side can vouch for anything. */
+  get denseVouches(): boolean {
+    return this.dense.kind !== 'none';
+  }
+
+  /**
+   * Whether a passage is relevant in `mode` (lexical: its own threshold; dense: the dense one;
+   * hybrid: the joint rule, or either side for thresholds without a calibrated unit). Questions
+   * of unknown language meet the German dense threshold, the stricter one.
+   */
+  isRelevant(mode: 'hybrid' | 'dense' | 'lexical', evidence: PassageEvidence, language: QuestionLanguage | null): boolean {
+    const lexical = evidence.lexical !== null && evidence.lexical >= this.thresholds.minLexicalScore;
+    if (mode === 'lexical') return lexical;
+    const dense = this.dense;
+    if (dense.kind === 'none') return mode === 'hybrid' && lexical;
+    if (dense.kind === 'z-score') return (mode === 'hybrid' && lexical) || (evidence.z !== null && evidence.z >= dense.minZ);
+    if (evidence.cosine === null) return mode === 'hybrid' && lexical;
+    const threshold = dense.threshold - (language === 'en' ? dense.englishOffset : 0);
+    if (mode === 'dense') return evidence.cosine >= threshold;
+    if (dense.kind === 'either') return lexical || evidence.cosine >= threshold;
+    const denseEvidence = (evidence.cosine - threshold) / dense.unit;
+    const lexicalEvidence = ((evidence.lexical ?? 0) - this.thresholds.minLexicalScore) / this.lexicalUnit;
+    return denseEvidence + lexicalEvidence >= 0;
+  }
+}
+
+function denseJudgement(thresholds: RelevanceThresholds, calibration: DenseCalibration | null | undefined): DenseJudgement {
+  const calibrated = calibration?.vouches === true && calibration.unit > 0 ? calibration : null;
+  if (thresholds.minDenseScore != null) {
+    const englishOffset = calibrated?.englishOffset ?? 0;
+    return calibrated
+      ? { kind: 'joint', source: 'QUELLE_MIN_DENSE_SCORE', threshold: thresholds.minDenseScore, englishOffset, unit: calibrated.unit }
+      : { kind: 'either', source: 'QUELLE_MIN_DENSE_SCORE', threshold: thresholds.minDenseScore, englishOffset };
+  }
+  if (thresholds.minDenseZ != null) return { kind: 'z-score', source: 'QUELLE_MIN_DENSE_Z', minZ: thresholds.minDenseZ };
+  if (calibrated) return { kind: 'joint', source: 'calibration', threshold: calibrated.threshold, englishOffset: calibrated.englishOffset, unit: calibrated.unit };
+  return {
+    kind: 'none',
+    cause: calibration ? 'failed-calibration' : 'not-calibrated',
+    reason: calibration
+      ? `the model failed the dense calibration: ${calibration.reason ?? 'it does not separate questions about the articles from off-topic ones'}`
+      : 'the index has no dense calibration (it was built before Quelle calibrated at index time); rebuild it to calibrate',
+  };
+}
 
 /** What the lexical relevance needs of one question term (see lexical-index.ts, `QueryTerm`). */
 export interface TermEvidence {
@@ -132,7 +244,9 @@ const BACKGROUND_FROM = 5;
 
 /**
  * z-scores of dense similarities against the background of the same candidate list (ranks 6
- * onwards). Null when the list is too short to estimate a background.
+ * onwards). Null when the list is too short to estimate a background. Only the deprecated
+ * QUELLE_MIN_DENSE_Z decides by it: it cannot exist for a corpus of a few passages, and it
+ * forgets how similar the best passage is in absolute terms, which is what the calibration keeps.
  */
 export function denseZScores(similarities: readonly number[]): number[] | null {
   const background = similarities.slice(BACKGROUND_FROM);

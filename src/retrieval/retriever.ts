@@ -3,13 +3,14 @@ import type { Passage } from '../articles/article.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
 import type { SearchIndex } from '../index/search-index.ts';
-import type { VectorHit } from '../index/vector-index.ts';
+import { dotProduct, type VectorHit } from '../index/vector-index.ts';
 import { withAnswerType } from './answer-type.ts';
 import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankings.ts';
 import { QueryPolicy } from './query-policy.ts';
-import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, type RelevanceThresholds } from './relevance.ts';
+import { questionLanguage } from './question-language.ts';
+import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, RelevanceRule, type RelevanceThresholds } from './relevance.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
@@ -20,11 +21,13 @@ export interface SearchHit {
   readonly score: number;
   readonly passage: Passage;
   readonly excerpt: Excerpt;
-  /** The lexical relevance (score above the background, over the question's IDF mass), or null outside the lexical candidates; see relevance.ts. */
+  /** The lexical relevance (the share of the question's information the passage holds, above the chance background), or null outside the lexical candidates; see relevance.ts. */
   readonly lexicalScore: number | null;
-  /** The passage's dense z-score against the background, or null outside the dense candidates. */
+  /** The passage's cosine similarity to the question, or null in lexical mode. */
+  readonly denseScore: number | null;
+  /** The passage's dense z-score against the candidate list's background, or null outside the dense candidates (only the deprecated QUELLE_MIN_DENSE_Z decides by it). */
   readonly denseZ: number | null;
-  /** Whether either side vouches for the passage as an answer. */
+  /** Whether the passage answers the question, by the relevance rule (relevance.ts). */
   readonly relevant: boolean;
   /**
    * Other relevant paragraphs of the same article among the hits that score nearly as well
@@ -62,6 +65,25 @@ export interface RetrieverOptions {
   readonly relevance?: RelevanceThresholds;
 }
 
+/** What `Retriever.denseRelevance` reports. */
+export type DenseRelevanceReport =
+  | {
+      readonly vouches: false;
+      /** Lexical mode; no vectors or no model; an index without a calibration; a model that failed it. */
+      readonly cause: 'lexical-mode' | 'no-dense-search' | 'not-calibrated' | 'failed-calibration';
+      readonly reason: string;
+    }
+  | {
+      readonly vouches: true;
+      readonly source: 'calibration' | 'QUELLE_MIN_DENSE_SCORE';
+      /** The cosine a German question's passage must reach (alone; in hybrid mode, joined with the lexical evidence). */
+      readonly threshold: number;
+      readonly englishThreshold: number;
+      /** The calibrated unit of dense evidence; null when a set threshold has no calibration to weigh it with (either side then vouches alone). */
+      readonly unit: number | null;
+    }
+  | { readonly vouches: true; readonly source: 'QUELLE_MIN_DENSE_Z'; readonly minZ: number };
+
 /** How close another paragraph of the same article must score to be named in a hit's `alsoParagraphs` (a display choice, not tuned). */
 export const ALSO_SHARE = 0.8;
 
@@ -75,6 +97,8 @@ const CANDIDATE_DEPTH = 50;
  */
 export class Retriever {
   private readonly policy: QueryPolicy;
+  /** When a passage is relevant: the configured thresholds and the index's dense calibration. */
+  readonly relevance: RelevanceRule;
 
   constructor(
     readonly index: SearchIndex,
@@ -90,6 +114,8 @@ export class Retriever {
       );
     }
     this.policy = new QueryPolicy(index.lexical.analyzer);
+    const calibration = index.manifest.denseCalibration;
+    this.relevance = new RelevanceRule(options.relevance ?? DEFAULT_RELEVANCE, calibration && calibration.modelId === model?.id ? calibration : null);
   }
 
   /** The modes this retriever can serve, and why not the others. */
@@ -103,6 +129,26 @@ export class Retriever {
     return null;
   }
 
+  /**
+   * Whether the dense side can vouch for a passage in `mode`, on whose word and at which
+   * threshold, or why not: what `ask --json`, /stats and the bot's ready log show.
+   */
+  denseRelevance(mode: SearchMode): DenseRelevanceReport {
+    if (mode === 'lexical') return { vouches: false, cause: 'lexical-mode', reason: 'lexical mode: only the lexical side decides' };
+    const unavailable = this.denseUnavailableReason();
+    if (unavailable) return { vouches: false, cause: 'no-dense-search', reason: unavailable };
+    const dense = this.relevance.dense;
+    if (dense.kind === 'none') return { vouches: false, cause: dense.cause, reason: dense.reason };
+    if (dense.kind === 'z-score') return { vouches: true, source: dense.source, minZ: dense.minZ };
+    return {
+      vouches: true,
+      source: dense.source,
+      threshold: dense.threshold,
+      englishThreshold: Math.round((dense.threshold - dense.englishOffset) * 1e4) / 1e4,
+      unit: dense.kind === 'joint' ? dense.unit : null,
+    };
+  }
+
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
     // A whole number from 1 to 50 whatever the caller passed: 2.5 or NaN would never equal hits.length.
@@ -110,7 +156,8 @@ export class Retriever {
     const requested = options.mode ?? 'hybrid';
     const denseProblem = this.denseUnavailableReason();
     if (requested === 'dense' && denseProblem) {
-      throw new QuelleError(ErrorCode.ModeUnavailable, `Dense search is not available: ${denseProblem}. Use --mode lexical.`);
+      // No command-line advice here: the bot shows its own words for this (search-service.ts).
+      throw new QuelleError(ErrorCode.ModeUnavailable, `Dense search is not available: ${denseProblem}. Search in lexical or hybrid mode.`);
     }
     const mode: SearchMode = requested === 'hybrid' && denseProblem ? 'lexical' : requested;
     const notice = mode !== requested ? `Answering in lexical mode: ${denseProblem}.` : null;
@@ -120,20 +167,25 @@ export class Retriever {
     const passageOf = (label: number): Passage => this.index.passages[label]!;
     const lexical = mode === 'dense' ? [] : withAnswerType(withArticleContext(lexicalIndex.search(question, depth, this.policy.termWeight), passageOf), question, passageOf);
     let dense: VectorHit[] = [];
+    let queryVector: Float32Array | null = null;
     if (mode !== 'lexical') {
-      const vector = await this.embedder!.embedQuery(question, options.signal);
-      dense = this.index.vectors!.search(vector, depth);
+      queryVector = await this.embedder!.embedQuery(question, options.signal);
+      dense = this.index.vectors!.search(queryVector, depth);
     }
 
     const fusion = this.options.fusion ?? DEFAULT_FUSION;
     const ranked: { label: number; score: number }[] =
       mode === 'hybrid' ? fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]) : mode === 'dense' ? dense : lexical;
 
-    const thresholds = this.options.relevance ?? DEFAULT_RELEVANCE;
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
     const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
+    const cosineByLabel = new Map(dense.map((hit) => [hit.label, hit.score]));
+    // A lexical candidate outside the dense list still has a cosine: the decision weighs both sides for every passage.
+    const cosineOf = (label: number): number | null =>
+      mode === 'lexical' ? null : (cosineByLabel.get(label) ?? (queryVector ? dotProduct(queryVector, this.index.vectors!.vector(label)) : null));
     const relevance = new LexicalRelevance(mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight), lexicalIndex.size);
     const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
+    const language = mode === 'lexical' ? null : questionLanguage(question);
 
     const hits: Omit<SearchHit, 'alsoParagraphs'>[] = [];
     const seenParagraphs = new Set<string>();
@@ -145,9 +197,10 @@ export class Retriever {
       if (seenParagraphs.has(key)) continue;
       seenParagraphs.add(key);
       const lexicalScore = lexicalByLabel.get(label) ?? null;
+      const denseScore = cosineOf(label);
       const denseZ = zByLabel.get(label) ?? null;
-      const relevant = (lexicalScore !== null && lexicalScore >= thresholds.minLexicalScore) || (denseZ !== null && denseZ >= thresholds.minDenseZ);
-      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseZ, relevant });
+      const relevant = this.relevance.isRelevant(mode, { lexical: lexicalScore, cosine: denseScore, z: denseZ }, language);
+      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseScore, denseZ, relevant });
       if (hits.length === k) break;
     }
     const vectorsDamaged = mode !== requested && !this.index.vectors && Boolean(this.index.vectorsProblem);

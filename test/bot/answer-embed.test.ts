@@ -41,6 +41,7 @@ function hit(rank: number, overrides: Partial<Passage> = {}, excerpt?: Excerpt):
     passage: passage(overrides),
     excerpt: excerpt ?? { before: 'Vorher kam dies. ', match: 'Die Koalition der Willigen traf sich in Paris.', after: ' Danach gab es Kaffee.' },
     lexicalScore: 2,
+    denseScore: null,
     denseZ: null,
     relevant: true,
     alsoParagraphs: [],

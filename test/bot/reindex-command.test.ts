@@ -23,6 +23,8 @@ const SUMMARY: IndexSummary = {
   unchanged: 2,
   skipped: [],
   embeddedPassages: 0,
+  denseCalibration: null,
+  denseCalibrationReused: false,
   seconds: 0,
   passagesPerSecond: 0,
   timings: { parse: 0, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },

@@ -9,14 +9,20 @@ import type { CommandContext } from '../../src/bot/command.ts';
 import { statsCommand } from '../../src/bot/commands/stats.ts';
 import { messagesFor, type Language } from '../../src/bot/messages.ts';
 import type { FeedStatus } from '../../src/ingest/feeds/feed-status.ts';
+import type { DenseRelevanceReport } from '../../src/retrieval/retriever.ts';
 import { renderedLinks, unescaped } from '../helpers/discord-links.ts';
 
-/** /stats against a service whose index was built with `modelId`, answering in `mode`. */
-async function stats(language: Language, options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; feeds?: FeedStatus[] }) {
+const CALIBRATED: DenseRelevanceReport = { vouches: true, source: 'calibration', threshold: 0.8354, englishThreshold: 0.8011, unit: 0.021 };
+
+async function stats(
+  language: Language,
+  options: { configMode: 'hybrid' | 'dense' | 'lexical'; denseProblem: string | null; modelId: string | null; denseRelevance?: DenseRelevanceReport; feeds?: FeedStatus[] },
+) {
+  // /stats against a service whose index was built with `modelId`, answering in `mode`.
   const reply = vi.fn((_payload: unknown) => Promise.resolve({}));
   const manifest = { counts: { articles: 3, passages: 12 }, model: options.modelId ? { id: options.modelId } : null, createdAt: '2025-09-05T10:00:00Z' };
   const service = {
-    current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem },
+    current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem, denseRelevance: () => options.denseRelevance ?? CALIBRATED },
     lastReindexRecord: null,
     stats: { medianMs: 41.6, count: 7 },
     startedAt: new Date(Date.now() - 90 * 60_000),
@@ -62,5 +68,17 @@ describe('/stats', () => {
     expect(fields['News feeds']).toBe('2 feed(s), 20 articles saved since the start, 1 failing\n• https\\://b.example/feed answered HTTP 500 (2×)');
     expect(renderedLinks(fields['News feeds']!)).toEqual([]);
     expect(Object.keys(await stats('en', { configMode: 'lexical', denseProblem: null, modelId: null }))).not.toContain('News feeds');
+  });
+
+  it("says how the dense side takes part in \"nothing relevant\": its calibrated thresholds, or why word search decides alone", async () => {
+    expect((await stats('de', { configMode: 'hybrid', denseProblem: null, modelId: 'm' }))['Relevanz nach Bedeutung']).toBe(
+      'kalibriert beim Indexaufbau: Ähnlichkeit ab 0.835 (englische Fragen ab 0.801), zusammen mit der Wortsuche',
+    );
+    const failed: DenseRelevanceReport = { vouches: false, cause: 'failed-calibration', reason: 'the model matches only 44% …' };
+    expect((await stats('en', { configMode: 'hybrid', denseProblem: null, modelId: 'm', denseRelevance: failed }))['Relevance by meaning']).toMatch(/^off: the language model does not reliably tell/);
+    const old: DenseRelevanceReport = { vouches: false, cause: 'not-calibrated', reason: 'no calibration' };
+    expect((await stats('de', { configMode: 'hybrid', denseProblem: null, modelId: 'm', denseRelevance: old }))['Relevanz nach Bedeutung']).toContain('/reindex');
+    const set: DenseRelevanceReport = { vouches: true, source: 'QUELLE_MIN_DENSE_SCORE', threshold: 0.85, englishThreshold: 0.81, unit: null };
+    expect((await stats('en', { configMode: 'dense', denseProblem: null, modelId: 'm', denseRelevance: set }))['Relevance by meaning']).toBe('set (QUELLE_MIN_DENSE_SCORE): similarity from 0.850');
   });
 });

@@ -14,7 +14,7 @@ beforeAll(async () => {
   seedsDir = await copySeed(await tempDir('seeds-'));
 });
 
-const RESULT_KEYS = ['article', 'category', 'date', 'excerpt', 'paragraph', 'rank', 'score', 'text', 'title'];
+const RESULT_KEYS = ['article', 'category', 'date', 'dense_score', 'excerpt', 'lexical_relevance', 'paragraph', 'rank', 'relevant', 'score', 'text', 'title'];
 
 describe('lexical index and ask', () => {
   let indexDir: string;
@@ -36,15 +36,17 @@ describe('lexical index and ask', () => {
     expect(code, stderr).toBe(0);
     expect(stdout.endsWith('\n')).toBe(true);
     expect(stdout.trimEnd().split('\n')).toHaveLength(1);
-    const output = JSON.parse(stdout) as { results: Record<string, unknown>[]; declined: boolean; mode: string; notice: string | null; took_ms: number };
-    expect(Object.keys(output).sort()).toEqual(['declined', 'mode', 'notice', 'results', 'took_ms']);
+    const output = JSON.parse(stdout) as { results: Record<string, unknown>[]; declined: boolean; mode: string; notice: string | null; took_ms: number; relevance: Record<string, unknown> };
+    expect(Object.keys(output).sort()).toEqual(['declined', 'mode', 'notice', 'relevance', 'results', 'took_ms']);
+    expect(output.relevance).toEqual({ min_lexical_score: 0.24, dense: { vouches: false, cause: 'lexical-mode', reason: 'lexical mode: only the lexical side decides' }, calibration: null });
     expect(output.declined).toBe(false);
     expect(output.mode).toBe('lexical');
     expect(output.notice).toBeNull();
     expect(typeof output.took_ms).toBe('number');
     const [first] = output.results;
     expect(Object.keys(first!).sort()).toEqual(RESULT_KEYS);
-    expect(first).toMatchObject({ rank: 1, article: SEED_ID, paragraph: 2, title: SEED_TITLE, date: '2025-09-05', category: 'Politik' });
+    expect(first).toMatchObject({ rank: 1, article: SEED_ID, paragraph: 2, title: SEED_TITLE, date: '2025-09-05', category: 'Politik', relevant: true, dense_score: null });
+    expect(first!.lexical_relevance).toBeGreaterThanOrEqual(0.24);
     expect(first!.excerpt).toMatch(/\*\*Bereits im Vorfeld .*"Koalition der Willigen" in Paris .*\*\*/);
     expect(first!.text).toMatch(/^Bereits im Vorfeld/);
   });
@@ -72,18 +74,31 @@ describe('lexical index and ask', () => {
 });
 
 describe('hybrid index and ask with the fixture model', () => {
-  it('index builds a hybrid index, ask --mode hybrid finds ¶2', async () => {
+  it('index builds a hybrid index, ask --mode hybrid finds ¶2', { timeout: 90_000 }, async () => {
     const indexDir = await tempDir('hybrid-');
     const built = await runCliCommand('index', ['--seeds', seedsDir, '--index', indexDir, '--json']);
     expect(built.code, built.stderr).toBe(0);
     const summary = JSON.parse(built.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ mode: 'hybrid', model: FIXTURE_MODEL_ID, notice: null, articles: 1, passages: 4, embeddedPassages: 4 });
+    expect(summary).toMatchObject({ mode: 'hybrid', model: FIXTURE_MODEL_ID, notice: null, articles: 1, passages: 4, embeddedPassages: 4, denseCalibrationReused: false });
+    // The fixture model (a random bag of word pieces) fails the calibration: its dense side may not vouch.
+    expect(summary.denseCalibration).toMatchObject({ modelId: FIXTURE_MODEL_ID, vouches: false, samples: { pseudoQuestions: 200, offTopic: 128, passages: 4 } });
+    const again = await runCliCommand('index', ['--seeds', seedsDir, '--index', indexDir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/\n {2}dense relevance: the model may not vouch for answers here, the lexical side decides alone \(kept from the previous index \(same passages, same model\)\): the model matches only \d+% of the German off-topic questions with their English translation/);
 
     const asked = await runCliCommand('ask', [KOALITION_QUESTION, '--mode', 'hybrid', '--json', '--index', indexDir]);
     expect(asked.code, asked.stderr).toBe(0);
-    const output = JSON.parse(asked.stdout) as { results: { article: string; paragraph: number; score: number }[]; mode: string; notice: string | null };
+    const output = JSON.parse(asked.stdout) as {
+      results: { article: string; paragraph: number; score: number; dense_score: number }[];
+      mode: string;
+      notice: string | null;
+      relevance: { dense: { vouches: boolean; cause: string }; calibration: { vouches: boolean; modelId: string } };
+    };
     expect(output.mode).toBe('hybrid');
     expect(output.notice).toBeNull();
+    expect(output.relevance.dense).toMatchObject({ vouches: false, cause: 'failed-calibration' });
+    expect(output.relevance.calibration).toMatchObject({ vouches: false, modelId: FIXTURE_MODEL_ID });
+    expect(output.results[0]!.dense_score).toBeGreaterThan(0);
     expect(output.results[0]).toMatchObject({ article: SEED_ID, paragraph: 2 });
     // Only ¶2 shares the question's rare words; the other paragraphs are left out as noise…
     expect(output.results).toHaveLength(1);
@@ -141,7 +156,7 @@ describe('eval', () => {
     expect(rows).toHaveLength(6);
     const mrr = rows.slice(0, 5).map((line) => Number(/MRR@10 (\d\.\d{3})/.exec(line)![1]));
     expect(mrr).toEqual([...mrr].sort((a, b) => b - a));
-    expect(stderr).toContain('current (QUELLE_RRF_K 60, QUELLE_RRF_DENSE_WEIGHT 1):');
+    expect(stderr).toContain('current (QUELLE_RRF_K 3, QUELLE_RRF_DENSE_WEIGHT 1):');
     expect(stderr).toMatch(/^best: QUELLE_RRF_K=\d+ QUELLE_RRF_DENSE_WEIGHT=\d+(\.\d+)?$/m);
 
     const lexical = await runCliCommand('eval', ['--seeds', seedsDir, '--questions', questions, '--mode', 'lexical', '--tune-fusion']);

@@ -76,6 +76,8 @@ export interface HarnessOptions {
   readonly buildIndex?: boolean;
   /** An embedder for the build and the bot (default: the fixture model, loaded by each). */
   readonly embedder?: Embedder;
+  /** An embedder for the build only (default: `embedder`): the build calibrates with hundreds of questions. */
+  readonly buildEmbedder?: Embedder;
   readonly clientOptions?: CreateBotOptions['clientOptions'];
   readonly outageWarningIntervalMs?: number;
   /** Timing of the seeds folder's watcher (default: the bot's). */
@@ -114,7 +116,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const embedder = options.embedder ? { embedder: options.embedder } : {};
   if (options.buildIndex ?? !options.indexDir) {
     const { runIndexer } = await import('../../src/indexer/run-indexer.ts');
-    await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...embedder });
+    const forBuild = options.buildEmbedder ? { embedder: options.buildEmbedder } : embedder;
+    await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...forBuild });
   }
   await registerCommands({ token: config.token, apiUrl: config.apiUrl, clientId: config.clientId, guildId: config.guildId });
   const bot = createBot({

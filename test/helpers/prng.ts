@@ -1,17 +1,11 @@
 /**
- * mulberry32: a tiny seeded PRNG, so that generated test data (and the fixture model's weights)
- * are the same on every run and every machine. Returns unsigned 32-bit integers.
+ * Seeded randomness for tests, so that generated test data (and the fixture model's weights)
+ * are the same on every run and every machine: mulberry32 is the product's own
+ * (src/retrieval/calibration/seeded-random.ts).
  */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { mulberry32 } from '../../src/retrieval/calibration/seeded-random.ts';
+
+export { mulberry32 };
 
 /** Floats in [0, 1) from mulberry32. */
 export function uniform(seed: number): () => number {

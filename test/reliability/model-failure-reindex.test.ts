@@ -94,6 +94,8 @@ describe('/reindex while the model fails to load', () => {
     expect(refused.content).toContain('Der bisherige Index bleibt mit seinen Vektoren in Betrieb');
     expect(refused.content).toContain('QUELLE_MODE=lexical');
     expect(refused.content).toContain(`Grund: Cannot load the embedding model from ${modelDir}`);
+    // Discord users have no command line: the reason names settings, never CLI flags.
+    expect(refused.content).not.toMatch(/(^|\s|\()--[a-z]/);
     expect(h.logger.lines.join('\n')).toContain('The embedding model still cannot be loaded');
     expect(await current(h.indexDir)).toBe(before);
     const kept = await loadIndex(h.indexDir);

@@ -4,12 +4,16 @@ import { DEFAULT_RRF_K, fuseRankings } from '../../src/retrieval/fuse-rankings.t
 const list = (...labels: number[]) => labels.map((label) => ({ label }));
 
 describe('fuseRankings (reciprocal rank fusion)', () => {
-  it('uses k = 60 by default', () => {
-    expect(DEFAULT_RRF_K).toBe(60);
+  it('uses the k tuned for the product\'s model (3) by default', () => {
+    expect(DEFAULT_RRF_K).toBe(3);
+    expect(fuseRankings([list(1, 2)])).toEqual([
+      { label: 1, score: 1 / 4, ranks: [1] },
+      { label: 2, score: 1 / 5, ranks: [2] },
+    ]);
   });
 
   it('sums 1/(k + rank) over the rankings and orders by that sum', () => {
-    const fused = fuseRankings([list(1, 2, 3), list(3, 1)]);
+    const fused = fuseRankings([list(1, 2, 3), list(3, 1)], 60);
     expect(fused).toEqual([
       { label: 1, score: 1 / 61 + 1 / 62, ranks: [1, 2] },
       { label: 3, score: 1 / 63 + 1 / 61, ranks: [3, 1] },
@@ -39,7 +43,7 @@ describe('fuseRankings (reciprocal rank fusion)', () => {
   it('handles no rankings and empty rankings', () => {
     expect(fuseRankings([])).toEqual([]);
     expect(fuseRankings([[], []])).toEqual([]);
-    expect(fuseRankings([[], list(4, 6)])).toEqual([
+    expect(fuseRankings([[], list(4, 6)], 60)).toEqual([
       { label: 4, score: 1 / 61, ranks: [null, 1] },
       { label: 6, score: 1 / 62, ranks: [null, 2] },
     ]);

@@ -4,6 +4,7 @@ import { NO_MENTIONS, type Command } from '../command.ts';
 import type { FeedStatus } from '../../ingest/feeds/feed-status.ts';
 import type { Messages } from '../messages.ts';
 import { safeLine, safeText, truncate } from '../safe-text.ts';
+import type { DenseRelevanceReport } from '../../retrieval/retriever.ts';
 
 export const statsCommand = {
   data: new SlashCommandBuilder()
@@ -27,6 +28,7 @@ export const statsCommand = {
       { name: t.mode, value: mode, inline: true },
       // The model id comes from the index's manifest, a file: shown as text, never as Markdown.
       { name: t.model, value: manifest?.model ? truncate(safeText(manifest.model.id), 1024) : t.none, inline: true },
+      { name: t.denseRelevance, value: retriever ? denseRelevanceText(retriever.denseRelevance(config.mode), messages) : '–', inline: false },
       { name: t.lastReindex, value: last ? `<t:${Math.floor(last.getTime() / 1000)}:R>` : t.never, inline: true },
       { name: t.uptime, value: formatUptime(Date.now() - service.startedAt.getTime()), inline: true },
       { name: t.answered, value: String(service.stats.count), inline: true },
@@ -49,6 +51,19 @@ function feedSummary(feeds: readonly FeedStatus[], messages: Messages): string {
   const lines = [messages.stats.feedCounts(feeds.length, saved, failing.length)];
   for (const feed of failing.slice(0, 3)) lines.push(`• ${truncate(safeLine(feed.lastError ?? feed.url), 250)} (${feed.failures}×)`);
   return truncate(lines.join('\n'), 1024);
+}
+
+/** How the dense side takes part in "nothing relevant", in the user's language. */
+function denseRelevanceText(report: DenseRelevanceReport, messages: Messages): string {
+  const t = messages.denseRelevance;
+  const number = (value: number): string => value.toFixed(3);
+  if (!report.vouches) {
+    const byCause = { 'lexical-mode': t.lexicalMode, 'no-dense-search': t.noDenseSearch, 'not-calibrated': t.notCalibrated, 'failed-calibration': t.failedCalibration };
+    return byCause[report.cause];
+  }
+  if (report.source === 'QUELLE_MIN_DENSE_Z') return t.configured(report.source, `z ${report.minZ}`);
+  if (report.source === 'QUELLE_MIN_DENSE_SCORE') return t.configured(report.source, number(report.threshold));
+  return t.calibrated(number(report.threshold), number(report.englishThreshold));
 }
 
 function formatUptime(ms: number): string {

@@ -1,6 +1,8 @@
 import { stopwords as germanStopwords } from '@orama/stopwords/german';
 import { stopwords as englishStopwords } from '@orama/stopwords/english';
-import type { Language } from './messages.ts';
+
+/** The languages Quelle tells apart in questions (and answers in). */
+export type QuestionLanguage = 'de' | 'en';
 
 /**
  * The language of a question, from its function words: a mention carries no user locale, and a
@@ -24,7 +26,7 @@ const UMLAUT = /[äöüß]/;
  * `de` or `en` when the question's own words clearly say so, otherwise null (the caller falls back
  * to the server's locale): at least two pieces of evidence, and at least twice the other side's.
  */
-export function questionLanguage(text: string): Language | null {
+export function questionLanguage(text: string): QuestionLanguage | null {
   let de = 0;
   let en = 0;
   for (const [word] of text.toLowerCase().matchAll(WORD)) {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { questionLanguage } from '../../src/bot/question-language.ts';
+import { questionLanguage } from '../../src/retrieval/question-language.ts';
 import { PROJECT_ROOT } from '../e2e/bot-harness.ts';
 
 const XQUAD = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'xquad-de');
