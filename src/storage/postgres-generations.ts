@@ -159,8 +159,10 @@ export class PostgresIndexDistribution implements IndexDistribution {
       `Another build (${who}) holds the deployment's index build lock in ${describeDatabaseUrl(this.options.url)}. Wait for it to finish; the server releases the lock as soon as that process stops.`,
       `${describeDatabaseUrl(this.options.url)} (advisory lock)`,
       holder,
-      // The server notices a vanished holder by its connection, not by a heartbeat.
-      0,
+      // The server frees the lock when the holder's connection ends: at once when its process
+      // dies, and for a host gone from the network after TCP keepalive gives up (about 90 s with
+      // the settings the README recommends).
+      90_000,
     );
   }
 

@@ -8,6 +8,8 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SearchService } from '../../src/bot/search-service.ts';
+import { loadCoreConfig } from '../../src/config.ts';
 import { ErrorCode, isQuelleError } from '../../src/errors.ts';
 import { IndexLockedError } from '../../src/index/build-lock.ts';
 import { syncPublishedGeneration, type IndexDistribution } from '../../src/index/generation-distribution.ts';
@@ -129,6 +131,29 @@ describe.skipIf(!TEST_DATABASE_URL)('index generations published in PostgreSQL',
     const next = await runIndexer({ seedsDir: host.seedsDir, indexDir: host.indexDir, mode: 'lexical', modelSettings: fixtureModelSettings, distribution, skipUnchanged: true });
     expect(next.unchanged).toBe(true);
     expect((await distribution.latest())?.name).toBe(built);
+  }, 60_000);
+
+  it('a bot process shares through DATABASE_URL by itself: it starts with the published generation in an empty folder, and its reindex publishes', async () => {
+    const url = await freshSchema(await database());
+    const distribution = await open(url);
+    const host = await publisher(distribution);
+    const published = await host.build();
+    const indexDir = path.join(await tempDir(), 'index');
+    const service = new SearchService(loadCoreConfig({ QUELLE_SEEDS_DIR: host.seedsDir, QUELLE_INDEX_DIR: indexDir, QUELLE_MODE: 'lexical', DATABASE_URL: url }), silentLogger);
+    try {
+      await service.start();
+      expect(service.unavailableReason).toBeNull();
+      expect(service.current?.index.manifest.counts.articles).toBe(2);
+      expect(await currentGeneration(indexDir)).toBe(published);
+
+      await writeArticle(host.seedsDir, 'bot', { title: 'Vom Bot gebaut', paragraphs: ['Diese Meldung baut der Bot selbst.'] });
+      await service.reindex();
+      const built = await currentGeneration(indexDir);
+      expect(built).not.toBe(published);
+      expect((await distribution.latest())?.name).toBe(built);
+    } finally {
+      await service.dispose();
+    }
   }, 60_000);
 
   it('names the holder of the build lock to another process, and frees it on release', async () => {
