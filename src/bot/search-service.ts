@@ -90,7 +90,7 @@ export class SearchService {
     }
     this.distribution = this.options.distribution !== undefined ? this.options.distribution : await openIndexDistribution(this.config.databaseUrl, this.logger);
     // The deployment's newest index, before anything serves (a new host, or one that was down).
-    if (this.distribution) await this.syncPublished();
+    if (this.distribution) await this.installPublished(this.distribution);
     try {
       this.servingGeneration = await currentGeneration(this.config.indexDir).catch(() => null);
       // The model was tried just above: a failure is passed on, not met again by a second load.
@@ -303,19 +303,26 @@ export class SearchService {
       do {
         this.syncAgain = false;
         if (this.stopped || this.reindexRunning) continue;
-        try {
-          const outcome = await syncPublishedGeneration(this.config.indexDir, distribution, this.logger);
-          if (outcome.kind === 'installed') this.logger.info({ generation: outcome.name }, 'Installed an index generation published by another host');
-          // Every process on this host sees CURRENT change; this one need not wait for the watcher.
-          if (outcome.kind === 'installed' && this.retriever) await this.reloadIfForeign();
-        } catch (error) {
-          this.logger.warn({ error: describeError(error) }, 'A published index generation cannot be installed; the current one keeps serving');
-        }
+        // Every process on this host sees CURRENT change; this one need not wait for the watcher.
+        if (await this.installPublished(distribution)) await this.reloadIfForeign();
       } while (this.syncAgain);
     })().finally(() => {
       this.syncing = null;
     });
     return this.syncing;
+  }
+
+  /** Installs the newest published generation in the index folder unless it is current there; true when it did. */
+  private async installPublished(distribution: IndexDistribution): Promise<boolean> {
+    try {
+      const outcome = await syncPublishedGeneration(this.config.indexDir, distribution, this.logger);
+      if (outcome.kind !== 'installed') return false;
+      this.logger.info({ generation: outcome.name }, 'Installed an index generation published by another host');
+      return true;
+    } catch (error) {
+      this.logger.warn({ error: describeError(error) }, 'A published index generation cannot be installed; the current one keeps serving');
+      return false;
+    }
   }
 
   /** Loads the model again (a reindex needs it); keeps it for answering when it loads. */
