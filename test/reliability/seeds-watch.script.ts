@@ -24,7 +24,18 @@ if (corpus === null) {
 }
 const files = corpus.filter((name) => name.endsWith('.txt')).sort().slice(0, COPIES);
 const titles = new Map<string, string>();
-for (const file of files) titles.set(file, parseArticle(file, await readFile(path.join(CORPUS_10KGNAD, file), 'utf8')).title);
+/**
+ * Articles asked for by title: 12 of 10kGNAD's keep only their lead as the title line, their body
+ * being one legal notice ("Der Volltext dieses … Artikels steht aus rechtlichen Gründen nicht mehr
+ * zur Verfügung.") shared by all of them. Title words count 0.3 against the paragraph's own in the
+ * lexical relevance, so a question that matches only a title is declined by design (issue 11).
+ */
+const askable: string[] = [];
+for (const file of files) {
+  const article = parseArticle(file, await readFile(path.join(CORPUS_10KGNAD, file), 'utf8'));
+  titles.set(file, article.title);
+  if (!article.paragraphs.every((paragraph) => paragraph.startsWith('Der Volltext dieses'))) askable.push(file);
+}
 
 // The fusion tuned for the fixture model (README, Retrieval quality): its default lets the
 // random dense side push a titled article out of the top five now and then.
@@ -97,10 +108,11 @@ try {
   check(copyBuilds <= 3, `at most 3 builds (${copyBuilds})`);
   check(copied.asked > 0 && copied.answered === copied.asked, `every question answered throughout (${copied.answered}/${copied.asked})`);
 
-  const sample = files.filter((_, i) => i % Math.floor(COPIES / SAMPLE) === 0).slice(0, SAMPLE);
+  const sample = askable.filter((_, i) => i % Math.floor(askable.length / SAMPLE) === 0).slice(0, SAMPLE);
   let found = 0;
-  for (const file of sample) if (await cited(file)) found++;
-  check(found === sample.length, `new articles cited when asked by their titles (${found}/${sample.length})`);
+  const missed: string[] = [];
+  for (const file of sample) if (await cited(file)) found++; else missed.push(`${file}: ${titles.get(file)!}`);
+  check(found === sample.length, `new articles cited when asked by their titles (${found}/${sample.length})${missed.map((line) => `\n       not cited: ${line}`).join('')}`);
 
   console.log(`deleting ${REMOVALS} of them`);
   const removed = files.slice(0, REMOVALS);
@@ -111,12 +123,14 @@ try {
   const during = await deleting.stop();
   console.log(`  indexed ${removeSeconds.toFixed(1)} s after the deletion ended; ${builds() - deleteBuildsBefore} builds; answered ${during.answered}/${during.asked}`);
   check(during.answered === during.asked, `every question answered while deleting (${during.answered}/${during.asked})`);
-  const gone = removed.filter((_, i) => i % Math.floor(REMOVALS / SAMPLE) === 0).slice(0, SAMPLE);
+  const removedAskable = removed.filter((file) => askable.includes(file));
+  const gone = removedAskable.filter((_, i) => i % Math.floor(removedAskable.length / SAMPLE) === 0).slice(0, SAMPLE);
   let stillCited = 0;
   for (const file of gone) if (await cited(file)) stillCited++;
   check(stillCited === 0, `deleted articles no longer cited (${stillCited}/${gone.length} still cited)`);
   let kept = 0;
-  const keptSample = files.slice(REMOVALS).filter((_, i) => i % Math.floor((COPIES - REMOVALS) / SAMPLE) === 0).slice(0, SAMPLE);
+  const keptAskable = files.slice(REMOVALS).filter((file) => askable.includes(file));
+  const keptSample = keptAskable.filter((_, i) => i % Math.floor(keptAskable.length / SAMPLE) === 0).slice(0, SAMPLE);
   for (const file of keptSample) if (await cited(file)) kept++;
   check(kept === keptSample.length, `the others still cited (${kept}/${keptSample.length})`);
   check(h.twin.violations.length === 0, `no Discord rule broken (${h.twin.violations.length})`);
