@@ -51,6 +51,10 @@ const botSchema = coreSchema.extend({
     (value) => (typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value ?? []),
     z.array(snowflake),
   ),
+  QUELLE_ANSWER_CHANNEL_IDS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : (value ?? [])),
+    z.array(snowflake).refine((ids) => new Set(ids).size === ids.length, 'lists a channel twice'),
+  ),
   QUELLE_COOLDOWN_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(3600).default(5)),
   QUELLE_RESULTS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(5).default(3)),
   QUELLE_WATCH: z.preprocess(emptyAsUnset, z.stringbool({ error: 'must be true or false' }).default(true)),
@@ -92,6 +96,11 @@ export interface BotConfig extends CoreConfig {
   readonly guildId: string | null;
   readonly apiUrl: string | null;
   readonly moderatorRoleIds: readonly string[];
+  /**
+   * Text and forum channels where every new message (or forum post) is answered in a thread,
+   * without a mention. Non-empty, it makes the bot request the privileged Message Content intent.
+   */
+  readonly answerChannelIds: readonly string[];
   readonly cooldownSeconds: number;
   readonly results: number;
   /** Index new, changed and deleted files in the seeds folder as they appear. */
@@ -164,6 +173,7 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     guildId: parsed.DISCORD_GUILD_ID ?? null,
     apiUrl: parsed.DISCORD_API_URL ?? null,
     moderatorRoleIds: parsed.MODERATOR_ROLE_IDS,
+    answerChannelIds: parsed.QUELLE_ANSWER_CHANNEL_IDS,
     cooldownSeconds: parsed.QUELLE_COOLDOWN_SECONDS,
     results: parsed.QUELLE_RESULTS,
     watchSeeds: parsed.QUELLE_WATCH,

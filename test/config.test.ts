@@ -151,6 +151,7 @@ describe('loadBotConfig', () => {
       guildId: null,
       apiUrl: null,
       moderatorRoleIds: [],
+      answerChannelIds: [],
       cooldownSeconds: 5,
       results: 3,
       watchSeeds: true,
@@ -240,6 +241,14 @@ describe('loadBotConfig', () => {
     expect(configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, MODERATOR_ROLE_IDS: '1,2' })).message).toMatch(
       /MODERATOR_ROLE_IDS\.0 must be a Discord id[\s\S]*MODERATOR_ROLE_IDS\.1 must be a Discord id/,
     );
+  });
+
+  it('reads QUELLE_ANSWER_CHANNEL_IDS separated by commas or spaces; refuses what is not a channel id, and repeats', () => {
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN }).answerChannelIds).toEqual([]);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_ANSWER_CHANNEL_IDS: ` ${ROLE_A}, ${ROLE_B} ` }).answerChannelIds).toEqual([ROLE_A, ROLE_B]);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_ANSWER_CHANNEL_IDS: `${ROLE_A} ${ROLE_B}` }).answerChannelIds).toEqual([ROLE_A, ROLE_B]);
+    expect(configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_ANSWER_CHANNEL_IDS: `${ROLE_A},#ask` })).message).toMatch(/QUELLE_ANSWER_CHANNEL_IDS\.1 must be a Discord id/);
+    expect(configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_ANSWER_CHANNEL_IDS: `${ROLE_A},${ROLE_A}` })).message).toMatch(/QUELLE_ANSWER_CHANNEL_IDS lists a channel twice/);
   });
 
   it('reads ids and coerces numbers from their text', () => {

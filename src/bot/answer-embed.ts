@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Excerpt } from '../retrieval/excerpt.ts';
-import type { SearchHit, SearchResponse } from '../retrieval/retriever.ts';
+import type { SearchResponse } from '../retrieval/retriever.ts';
 import { EMBED_LIMITS } from './embed-limits.ts';
 import type { Language, Messages } from './messages.ts';
 import { safeText, truncate } from './safe-text.ts';
@@ -23,6 +23,24 @@ function usableLink(link: SourceLink | null): SourceLink | null {
   return link && link.markdown.length <= LINK_MAX ? link : null;
 }
 
+/** What one citation shows: its article and paragraph, the excerpt, and a note about it (bot text). */
+export interface CitationView {
+  readonly title: string;
+  readonly url: string | null;
+  readonly date: string | null;
+  readonly category: string | null;
+  readonly paragraph: number;
+  /** Null when the paragraph is gone: the note says so. */
+  readonly excerpt: Excerpt | null;
+  readonly note?: string | undefined;
+}
+
+/** A citation as an answer or a page of further excerpts lists it: its number in the answer, and what it shows. */
+export interface NumberedCitation {
+  readonly number: number;
+  readonly view: CitationView;
+}
+
 /**
  * The answer to a question as one embed: the question as title, one field per cited passage
  * (title; date · category · paragraph; the excerpt with the best sentence in bold) and the
@@ -30,36 +48,55 @@ function usableLink(link: SourceLink | null): SourceLink | null {
  * construction, so that no answer is ever rejected for its length.
  */
 export function buildAnswerEmbed(question: string, response: SearchResponse, language: Language, messages: Messages): APIEmbed {
-  const title = truncate(messages.answerTitle(safeText(question)), EMBED_LIMITS.title);
-  const footer = truncate(
-    `${messages.footer(messages.modeNames[response.mode], Math.round(response.tookMs))}${response.notice ? ` · ${response.vectorsDamaged ? messages.damagedVectorsNotice : messages.lexicalNotice}` : ''}`,
-    FOOTER_MAX,
-  );
+  const title = messages.answerTitle(safeText(question));
+  const footer = `${messages.footer(messages.modeNames[response.mode], Math.round(response.tookMs))}${response.notice ? ` · ${response.vectorsDamaged ? messages.damagedVectorsNotice : messages.lexicalNotice}` : ''}`;
   // Passages nobody vouches for are noise: with none left, say so instead.
   const hits = response.hits.filter((hit) => hit.relevant);
   if (hits.length === 0) {
-    return { title, description: messages.nothingRelevant, color: EMBED_COLOR, footer: { text: footer } };
+    return { title: truncate(title, EMBED_LIMITS.title), description: messages.nothingRelevant, color: EMBED_COLOR, footer: { text: truncate(footer, FOOTER_MAX) } };
   }
+  return buildCitationsEmbed({ title, footer, citations: hits.map((hit, i) => ({ number: i + 1, view: { ...hit.passage, excerpt: hit.excerpt } })), language });
+}
+
+/**
+ * Numbered citations in one embed within Discord's limits: an answer, or a page of the further
+ * excerpts "More" shows. `title` and `footer` are bot text (anything quoted in them made safe).
+ */
+export function buildCitationsEmbed(input: { readonly title: string; readonly footer: string; readonly citations: readonly NumberedCitation[]; readonly language: Language }): APIEmbed {
+  const title = truncate(input.title, EMBED_LIMITS.title);
+  const footer = truncate(input.footer, FOOTER_MAX);
   // Field names show no Markdown, so a linked citation's title moves into the value, where it
   // is the link; the name keeps the rank and shows the domain the link leads to.
-  const links = hits.map((hit) => usableLink(sourceLink(hit.passage.title, hit.passage.url)));
-  const names = hits.map((hit, i) => truncate(`${i + 1}. ${links[i] ? links[i].domain : safeText(hit.passage.title)}`, EMBED_LIMITS.fieldName));
+  const links = input.citations.map(({ view }) => usableLink(sourceLink(view.title, view.url)));
+  const names = input.citations.map(({ number, view }, i) => truncate(`${number}. ${links[i] ? links[i].domain : safeText(view.title)}`, EMBED_LIMITS.fieldName));
   const used = title.length + footer.length + names.reduce((sum, name) => sum + name.length, 0);
   // What is left of the 6000 characters is shared evenly by the field values.
-  const perField = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - used - 10) / hits.length));
-  const fields = hits.map((hit, i) => ({ name: names[i]!, value: fieldValue(hit, links[i]!, language, perField) }));
+  const perField = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - used - 10) / Math.max(1, input.citations.length)));
+  const fields = input.citations.map(({ view }, i) => ({ name: names[i]!, value: fieldValue(view, links[i]!, input.language, perField) }));
   return { title, color: EMBED_COLOR, fields, footer: { text: footer } };
 }
 
-function fieldValue(hit: SearchHit, link: SourceLink | null, language: Language, max: number): string {
-  const { passage } = hit;
-  const meta = [formatDate(passage.date, language), passage.category ? truncate(safeText(passage.category), CATEGORY_MAX) : null, `¶ ${passage.paragraph}`]
-    .filter(Boolean)
-    .join(' · ');
+/**
+ * One citation's whole paragraph ("Full paragraph"): in the description, which holds four times
+ * what a field does, so that a long paragraph is shown whole. `footer` is bot text.
+ */
+export function buildParagraphEmbed(input: { readonly citation: NumberedCitation; readonly footer: string; readonly language: Language }): APIEmbed {
+  const { number, view } = input.citation;
+  const footer = truncate(input.footer, FOOTER_MAX);
+  const title = truncate(`${number}. ${safeText(view.title)}`, EMBED_LIMITS.title);
+  const room = Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - title.length - footer.length - 10);
+  const description = fieldValue(view, usableLink(sourceLink(view.title, view.url)), input.language, room);
+  return { title, description, color: EMBED_COLOR, ...(footer ? { footer: { text: footer } } : {}) };
+}
+
+function fieldValue(view: CitationView, link: SourceLink | null, language: Language, max: number): string {
+  const meta = [formatDate(view.date, language), view.category ? truncate(safeText(view.category), CATEGORY_MAX) : null, `¶ ${view.paragraph}`].filter(Boolean).join(' · ');
   // Cut inside the asterisks, so that the italic span stays closed.
   const header = `*${truncate(meta, Math.floor(max / 3) - 2)}*`;
   const linkLine = link ? `${link.markdown}\n` : '';
-  return `${linkLine}${header}\n${fitExcerpt(hit.excerpt, max - linkLine.length - header.length - 1)}`;
+  const note = view.note ? `\n${truncate(view.note, Math.floor(max / 3))}` : '';
+  const room = max - linkLine.length - header.length - note.length - 1;
+  return `${linkLine}${header}${note}${view.excerpt ? `\n${fitExcerpt(view.excerpt, room)}` : ''}`;
 }
 
 /**
@@ -70,7 +107,8 @@ export function fitExcerpt(excerpt: Excerpt, max: number): string {
   const match = safeText(excerpt.match);
   let before = safeText(excerpt.before);
   let after = safeText(excerpt.after);
-  const bold = (text: string): string => `**${text}**`;
+  // An excerpt without a match (no question to match) is plain text.
+  const bold = (text: string): string => (text === '' ? '' : `**${text}**`);
   const spaceBefore = excerpt.before.endsWith(' ') ? ' ' : '';
   const spaceAfter = excerpt.after.startsWith(' ') ? ' ' : '';
   const length = (): number => before.length + spaceBefore.length + bold(match).length + spaceAfter.length + after.length;

@@ -15,7 +15,8 @@ import { commands, handlers } from './commands/index.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
-import { createMentionHandler } from './mention-handler.ts';
+import { createMessageHandler, unusableAnswerChannels } from './message-questions.ts';
+import { CommunityConnection } from './community-connection.ts';
 import { guardOutgoingRequests } from './outgoing-guard.ts';
 import { redactSecrets, SecretRedactor } from './redact.ts';
 import { SearchService } from './search-service.ts';
@@ -55,9 +56,12 @@ export interface CreateBotOptions {
 export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs, seedsWatcher = {} }: CreateBotOptions): Bot {
   const service = new SearchService(config, logger, embedder, { hotReload: true });
   const cooldowns = new Cooldowns(config.cooldownSeconds);
+  const answerChannels = config.answerChannelIds.length > 0;
   const client = new Client({
-    // Mentions of the bot carry their content without the privileged MessageContent intent.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    // Mentions of the bot carry their content without the privileged Message Content intent;
+    // answer channels read every message, so only they ask for it (Discord refuses a bot
+    // whose privileged intent is not turned on in the Developer Portal: 4014).
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(answerChannels ? [GatewayIntentBits.MessageContent] : [])],
     allowedMentions: NO_MENTIONS,
     // Each interaction token gets its own REST handler, which discord.js sweeps only after an
     // hour by default: a busy hour holds one per question (~800 bytes each). Sweep idle ones
@@ -78,12 +82,13 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
   const audit = new FanOutAuditSink(auditSinks, logger);
   const articles = new ArticleDesk({ store, index: updater, audit });
   const feeds = config.feeds.length > 0 ? new FeedPoller({ feeds: config.feeds, intervalMs: config.feedMinutes * 60_000, store, audit, index: updater, stateFile: feedStateFile(config.indexDir), logger }) : null;
-  const services = { service, config, logger, cooldowns, articles, feeds };
+  const community = new CommunityConnection({ dataDir: config.dataDir, logDays: config.logDays, currentIndex: () => service.current?.index ?? null, logger });
+  const services = { service, config, logger, cooldowns, articles, feeds, community };
   const route = createInteractionRouter({ ...services, commands, handlers });
-  const answerMention = createMentionHandler(services);
+  const answerMessage = createMessageHandler(services);
   let watcher: SeedsWatcher | null = null;
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageCreate, (message) => void answerMention(message));
+  client.on(Events.MessageCreate, (message) => void answerMessage(message));
   client.on(Events.Error, (error) => logger.error({ error: redactSecrets(describeError(error)) }, 'Discord client error'));
   const gateway = new GatewayWatch(client, logger, outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs });
 
@@ -93,6 +98,8 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
     feeds,
     fatal: gateway.fatal,
     async start() {
+      // Before the index and the login: a database the bot cannot open (DATABASE_TOO_NEW) stops it at once, with the fix.
+      await community.open();
       await service.start();
       if (config.watchSeeds) {
         watcher = await watchSeeds(
@@ -118,6 +125,10 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       }
       // After login: what the feeds save is posted to the audit channel.
       feeds?.start();
+      const unusable = client.isReady() ? unusableAnswerChannels(client, config.answerChannelIds) : [];
+      if (unusable.length > 0) {
+        logger.warn({ channels: unusable }, 'QUELLE_ANSWER_CHANNEL_IDS lists channels the bot cannot see or answer in: check each id (a text or forum channel of a server the bot is in) and that the bot may view it');
+      }
       const retriever = service.current;
       const manifest = retriever?.index.manifest;
       const denseRelevance = retriever && config.mode !== 'lexical' ? retriever.denseRelevance(config.mode) : null;
@@ -128,6 +139,8 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
           articles: manifest?.counts.articles ?? 0,
           passages: manifest?.counts.passages ?? 0,
           model: manifest?.model?.id ?? null,
+          messageContentIntent: answerChannels,
+          answerChannels: config.answerChannelIds.length,
           mode: retriever ? (retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode) : 'unavailable',
           ...(service.unavailableReason ? { indexProblem: service.unavailableReason } : {}),
           ...(service.modelProblem ? { modelProblem: service.modelProblem } : {}),
@@ -145,6 +158,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
       await feeds?.stop();
       await client.destroy();
       await service.dispose();
+      await community.close();
     },
   };
 }

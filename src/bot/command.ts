@@ -10,6 +10,7 @@ import type { ArticleDesk } from '../article-admin/article-desk.ts';
 import type { BotConfig } from '../config.ts';
 import type { FeedStatusSource } from '../ingest/feeds/feed-status.ts';
 import type { Logger } from '../logger.ts';
+import type { CommunityConnection } from './community-connection.ts';
 import type { Cooldowns } from './cooldowns.ts';
 import type { Language, Messages } from './messages.ts';
 import type { SearchService } from './search-service.ts';
@@ -24,6 +25,8 @@ export interface BotServices {
   readonly articles: ArticleDesk;
   /** The news feeds' state for /stats, or null when no feed is configured. */
   readonly feeds: FeedStatusSource | null;
+  /** The community database: answers, votes, history (open while the bot runs). */
+  readonly community: CommunityConnection;
 }
 
 /** What every command and interaction handler gets: the services, plus this interaction's language and reference. */
@@ -43,9 +46,11 @@ export type GuardedInteraction = ChatInputCommandInteraction | AutocompleteInter
 /**
  * A check a command or handler declares, run by the router before the handler (Sapphire's
  * preconditions). The router answers a denial privately (an autocomplete with no suggestions);
- * the handler never sees the interaction.
+ * the handler never sees the interaction. A guard that reads less than an interaction (the
+ * question guards read only who asks) declares a smaller `Subject`, and then guards the
+ * questions asked by message too (./message-questions.ts).
  */
-export type Guard = (interaction: GuardedInteraction, context: CommandContext) => GuardResult;
+export type Guard<Subject = GuardedInteraction> = (subject: Subject, context: CommandContext) => GuardResult;
 
 /**
  * One slash command: its registration data, its guards and its handler. Every option value is

@@ -13,7 +13,7 @@ export const FATAL_CLOSE_ADVICE: ReadonlyMap<number, string> = new Map([
   [4011, 'Discord requires sharding for this bot (gateway close 4011, sharding required): it is in too many servers for one connection, and Quelle does not shard. Remove it from servers it does not need to be in.'],
   [4012, 'Discord no longer accepts the gateway API version discord.js uses (gateway close 4012, invalid API version). Update discord.js (`npm update discord.js`) and start again.'],
   [4013, 'Discord rejected the gateway intents (gateway close 4013, invalid intents). The intents are set in src/bot/bot.ts; this is a bug in Quelle, please report it.'],
-  [4014, "Discord refused a privileged gateway intent (gateway close 4014, disallowed intents). Enable it in the Developer Portal (your application → Bot → Privileged Gateway Intents), or take it out of the bot's intents in src/bot/bot.ts: Quelle itself needs only Guilds and Guild Messages, which are not privileged."],
+  [4014, "Discord refused a privileged gateway intent (gateway close 4014, disallowed intents). Quelle asks for Message Content only when QUELLE_ANSWER_CHANNEL_IDS lists channels: turn it on in the Developer Portal (your application → Bot → Privileged Gateway Intents → Message Content), or empty QUELLE_ANSWER_CHANNEL_IDS to answer only /ask and mentions."],
 ]);
 
 /** A gateway close Discord will not take back: the bot cannot go on. */

@@ -10,8 +10,9 @@ import {
 } from 'discord.js';
 import { describeError, ErrorCode, isQuelleError } from '../errors.ts';
 import { checkDeclaredOptions } from './command-options.ts';
-import { NO_MENTIONS, type BotServices, type Command, type CommandContext, type Guard, type GuardedInteraction, type GuardResult } from './command.ts';
+import { NO_MENTIONS, type BotServices, type Command, type CommandContext } from './command.ts';
 import { parseCustomId } from './custom-id.ts';
+import { firstDenial } from './guards.ts';
 import type { InteractionHandler } from './interaction-handler.ts';
 import { languageOf, messagesFor } from './messages.ts';
 import { redactSecrets } from './redact.ts';
@@ -79,8 +80,9 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
     return answering(interaction, what, context, async () => {
       const command = byName.get(interaction.commandName);
       if (!command) throw new Error(`unknown command ${what}`);
-      const options = (): GuardResult => checkDeclaredOptions(command.data.options, interaction.options.data, context.language, context.messages);
-      if (await refused(interaction, what, context, firstDenial([options], command.guards, interaction, context))) return;
+      const options = checkDeclaredOptions(command.data.options, interaction.options.data, context.language, context.messages);
+      const denial = options.ok ? firstDenial(command.guards, interaction, context) : options.reason;
+      if (await refused(interaction, what, context, denial)) return;
       await command.execute(interaction, context);
     });
   };
@@ -89,7 +91,7 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
     let choices: readonly { name: string; value: string | number }[] = [];
     try {
       const command = byName.get(interaction.commandName);
-      if (command?.autocomplete && firstDenial([], command.guards, interaction, context) === null) {
+      if (command?.autocomplete && firstDenial(command.guards, interaction, context) === null) {
         choices = (await command.autocomplete(interaction, context)).slice(0, AUTOCOMPLETE_MAX);
       }
     } catch (error) {
@@ -113,7 +115,7 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
         await refused(interaction, what, context, context.messages.interactionExpired);
         return;
       }
-      if (await refused(interaction, what, context, firstDenial([], handler.guards, interaction, context))) return;
+      if (await refused(interaction, what, context, firstDenial(handler.guards, interaction, context))) return;
       // The handler was looked up by this very kind, so it takes this interaction.
       if (handler.kind === 'modal') await handler.run(interaction as ModalSubmitInteraction, args, context);
       else await handler.run(interaction as MessageComponentInteraction, args, context);
@@ -126,18 +128,4 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
     else if (interaction.isAutocomplete()) await routeAutocomplete(interaction, context);
     else if (interaction.isModalSubmit() || interaction.isMessageComponent()) await routeHandled(interaction, context);
   };
-}
-
-/** The reason the first failing check gives (the checks given first, then the guards), or null. */
-function firstDenial(
-  checks: readonly (() => GuardResult)[],
-  guards: readonly Guard[] | undefined,
-  interaction: GuardedInteraction,
-  context: CommandContext,
-): string | null {
-  for (const check of [...checks, ...(guards ?? []).map((guard) => () => guard(interaction, context))]) {
-    const result = check();
-    if (!result.ok) return result.reason;
-  }
-  return null;
 }

@@ -10,8 +10,8 @@ import { redactSecrets, SecretRedactor } from './redact.ts';
 const USAGE = `Usage: npm start [-- --help]
 
 Runs the Quelle Discord bot until Ctrl-C or SIGTERM: it answers /ask, /reindex, /articles,
-/article, /stats and @mentions from the index in QUELLE_INDEX_DIR, logging one JSON line per
-event. It indexes files added to QUELLE_SEEDS_DIR while it runs, serves indexes other processes
+/article, /stats, /insights, @mentions and the answers' buttons from the index in
+QUELLE_INDEX_DIR and the database in QUELLE_DATA_DIR, logging one JSON line per event. It indexes files added to QUELLE_SEEDS_DIR while it runs, serves indexes other processes
 build, and saves new items of QUELLE_FEEDS as articles.
 
 Settings come from the environment or .env (see .env.example):
@@ -23,6 +23,9 @@ Settings come from the environment or .env (see .env.example):
   QUELLE_WATCH       index changes in the seeds folder as they happen (default true)
   QUELLE_FEEDS       RSS/Atom feeds to save new articles from; QUELLE_FEED_MINUTES between polls
   QUELLE_AUDIT_CHANNEL_ID   a channel where every article change is posted
+  QUELLE_ANSWER_CHANNEL_IDS channels where every new message or forum post is answered in a
+                            thread (needs the privileged Message Content intent)
+  QUELLE_DATA_DIR, QUELLE_LOG_DAYS   the community database and how long questions are kept
 
 Related commands:
   npm run index      build the index from the articles first

@@ -17,11 +17,11 @@ const questionSchema = z.string().transform(stripInvisible).pipe(z.string().min(
 export function parseQuestion(
   raw: string,
   messages: Messages,
-): { ok: true; question: string; searchText: string } | { ok: false; problem: string } {
+): { ok: true; question: string; searchText: string } | { ok: false; problem: string; tooShort: boolean } {
   const parsed = questionSchema.safeParse(raw);
   if (parsed.success) return { ok: true, question: parsed.data, searchText: searchTextOf(parsed.data) };
-  const cleaned = stripInvisible(raw);
-  return { ok: false, problem: cleaned.length < QUESTION_MIN ? messages.questionTooShort(QUESTION_MIN) : messages.questionTooLong(QUESTION_MAX) };
+  const tooShort = stripInvisible(raw).length < QUESTION_MIN;
+  return { ok: false, problem: tooShort ? messages.questionTooShort(QUESTION_MIN) : messages.questionTooLong(QUESTION_MAX), tooShort };
 }
 
 /** The question as searched: without mentions, which match nothing in the articles. */

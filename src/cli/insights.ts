@@ -1,4 +1,4 @@
-import { computeInsights, DEFAULT_WINDOWS, insightsJson, type Insights, type InsightsWindow } from '../community/insights.ts';
+import { citationsByArticle, computeInsights, DEFAULT_WINDOWS, insightsJson, type Insights, type InsightsWindow } from '../community/insights.ts';
 import { parseCliArgs, printable, runCli, UsageError } from '../command-line.ts';
 import type { CitationRecord } from '../storage/community-store.ts';
 import { loadCliConfig, parsePositiveInt } from './cli-support.ts';
@@ -77,11 +77,7 @@ function formatWindow(window: InsightsWindow, textKeptDays: number): string[] {
 
 /** Citations by article, in the answer's order: "Title (id) ¶1, ¶3; Other (id2) ¶2". */
 function citedArticles(citations: readonly CitationRecord[]): string {
-  const articles = new Map<string, { title: string; paragraphs: number[] }>();
-  for (const citation of citations) {
-    const article = articles.get(citation.articleId) ?? { title: citation.title, paragraphs: [] };
-    article.paragraphs.push(citation.paragraph);
-    articles.set(citation.articleId, article);
-  }
-  return [...articles].map(([id, { title, paragraphs }]) => `${printable(title)} (${printable(id)}) ${paragraphs.map((p) => `¶${p}`).join(', ')}`).join('; ');
+  return citationsByArticle(citations)
+    .map(({ articleId, title, paragraphs }) => `${printable(title)} (${printable(articleId)}) ${paragraphs.map((p) => `¶${p}`).join(', ')}`)
+    .join('; ');
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, dayOf, type CitedArticle, type CommunityStore, type UnhelpfulAnswer } from '../storage/community-store.ts';
+import { DAY_MS, dayOf, type CitationRecord, type CitedArticle, type CommunityStore, type UnhelpfulAnswer } from '../storage/community-store.ts';
 import { createSimpleTerms, groupSimilarQuestions, type QuestionGroup, type Tokenizer } from './similar-questions.ts';
 
 /**
@@ -116,4 +116,15 @@ export function insightsJson(insights: Insights): object {
       })),
     })),
   };
+}
+
+/** An answer's citations grouped by article, in the answer's order (what a 👎 entry shows). */
+export function citationsByArticle(citations: readonly CitationRecord[]): { readonly articleId: string; readonly title: string; readonly paragraphs: readonly number[] }[] {
+  const articles = new Map<string, { articleId: string; title: string; paragraphs: number[] }>();
+  for (const citation of citations) {
+    const article = articles.get(citation.articleId) ?? { articleId: citation.articleId, title: citation.title, paragraphs: [] };
+    article.paragraphs.push(citation.paragraph);
+    articles.set(citation.articleId, article);
+  }
+  return [...articles.values()];
 }

@@ -4,8 +4,8 @@
  * days, through the same use case the bot calls: a quarter declined, drawn from 60 topics in
  * several wordings plus one-off questions (the coverage gaps to group), three citations among 300
  * articles each, votes on a fifth of them. Then opens the file again (as `npm run insights` does)
- * and times computeInsights for the 7- and 30-day windows, cold and warm, with the parts it
- * spends its time on. Prints a table, or one JSON document with --json.
+ * and times computeInsights for the 7- and 30-day windows with the /insights embed built from
+ * them, cold and warm, with the parts it spends its time on. Prints a table, or one JSON document with --json.
  *
  *   npm run bench:insights -- [--questions 10000] [--runs 5] [--json]
  */
@@ -15,6 +15,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CommunityLog, type AnswerHit } from '../../src/community/community-log.ts';
+import { buildInsightsEmbed } from '../../src/bot/insights-embed.ts';
+import { embedLength } from '../../src/bot/embed-limits.ts';
+import { messagesFor } from '../../src/bot/messages.ts';
 import { computeInsights } from '../../src/community/insights.ts';
 import { groupSimilarQuestions } from '../../src/community/similar-questions.ts';
 import { DAY_MS } from '../../src/storage/community-store.ts';
@@ -74,9 +77,12 @@ try {
   const reopened = await openCommunityStore({ dataDir: dir, create: false });
   const timings: number[] = [];
   let last = null;
+  let embedChars = 0;
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
     last = await computeInsights(reopened, { now, logDays: 30 });
+    // What /insights does with them: one embed (escaped, cut to Discord's limits).
+    embedChars = embedLength(buildInsightsEmbed(last, messagesFor('de')));
     timings.push(performance.now() - started);
   }
   const month = last!.windows[1]!;
@@ -94,6 +100,7 @@ try {
     insights_cold_ms: Number(timings[0]!.toFixed(1)),
     insights_warm_ms: Number(Math.min(...timings.slice(1)).toFixed(1)),
     grouping_30_days_ms: Number(groupMs.toFixed(1)),
+    discord_embed_chars: embedChars,
     runs,
   };
   if (values.json) {
@@ -105,7 +112,7 @@ try {
         '|---|---|---|---|---|---|',
         `| ${count.toLocaleString('en')} | ${month.declined} | ${groups.length} | ${result.insights_cold_ms} | ${result.insights_warm_ms} | ${result.grouping_30_days_ms} |`,
         '',
-        `(7- and 30-day windows; the database was filled in ${result.fill_s} s, one transaction per answer)`,
+        `(7- and 30-day windows, and the /insights embed built from them: ${embedChars} of Discord's 6,000 characters; the database was filled in ${result.fill_s} s, one transaction per answer)`,
         '',
       ].join('\n'),
     );

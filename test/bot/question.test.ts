@@ -16,8 +16,8 @@ describe('parseQuestion', () => {
 
   it('does not count invisible characters: "ab" padded with zero-width spaces is too short', () => {
     const result = parseQuestion(`ab${'\u200b'.repeat(50)}`, de);
-    expect(result).toEqual({ ok: false, problem: 'Die Frage ist zu kurz: bitte mindestens 3 Zeichen.' });
-    expect(parseQuestion('   ', en)).toEqual({ ok: false, problem: 'That question is too short: please use at least 3 characters.' });
+    expect(result).toEqual({ ok: false, problem: 'Die Frage ist zu kurz: bitte mindestens 3 Zeichen.', tooShort: true });
+    expect(parseQuestion('   ', en)).toEqual({ ok: false, problem: 'That question is too short: please use at least 3 characters.', tooShort: true });
     expect(parseQuestion('', en)).toMatchObject({ ok: false });
   });
 
@@ -26,8 +26,8 @@ describe('parseQuestion', () => {
   });
 
   it('rejects 301 characters as too long, in the user’s language', () => {
-    expect(parseQuestion('x'.repeat(301), de)).toEqual({ ok: false, problem: 'Die Frage ist zu lang: bitte höchstens 300 Zeichen.' });
-    expect(parseQuestion('x'.repeat(301), en)).toEqual({ ok: false, problem: 'That question is too long: please use at most 300 characters.' });
+    expect(parseQuestion('x'.repeat(301), de)).toEqual({ ok: false, problem: 'Die Frage ist zu lang: bitte höchstens 300 Zeichen.', tooShort: false });
+    expect(parseQuestion('x'.repeat(301), en)).toEqual({ ok: false, problem: 'That question is too long: please use at most 300 characters.', tooShort: false });
   });
 
   it('searches without mentions, which match nothing in the articles', () => {

@@ -24,13 +24,14 @@ async function stats(
   const service = {
     current: { index: { manifest }, denseUnavailableReason: () => options.denseProblem, denseRelevance: () => options.denseRelevance ?? CALIBRATED },
     lastReindexRecord: null,
-    stats: { medianMs: 41.6, count: 7 },
     startedAt: new Date(Date.now() - 90 * 60_000),
     unavailableReason: null,
   };
   const feeds = options.feeds ? { status: () => options.feeds! } : null;
-  const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language), feeds } as unknown as CommandContext;
-  await statsCommand.execute({ reply } as unknown as ChatInputCommandInteraction, context);
+  const counts = { questions: 7, declined: 1, helpful: 3, unhelpful: 1, latencyMsTotal: 300, helpfulRate: 0.75 };
+  const community = { log: { stats: () => Promise.resolve({ all: { ...counts, questions: 9 }, server: counts, medianMs: 41.6, lastReindex: null }) } };
+  const context = { service, config: { mode: options.configMode }, language, messages: messagesFor(language), feeds, community } as unknown as CommandContext;
+  await statsCommand.execute({ reply, guildId: '100000000000000001' } as unknown as ChatInputCommandInteraction, context);
   const payload = reply.mock.calls[0]![0] as { embeds: { title: string; fields: { name: string; value: string }[] }[] };
   return Object.fromEntries(payload.embeds[0]!.fields.map((field) => [field.name, field.value]));
 }
@@ -40,6 +41,8 @@ describe('/stats', () => {
     const fields = await stats('de', { configMode: 'hybrid', denseProblem: 'kein Modell', modelId: null });
     expect(fields.Suchmodus).toBe('Wortsuche');
     expect(fields['Antwortzeit (Median)']).toBe('42 ms');
+    expect(fields['Beantwortete Fragen']).toBe('7 (alle Server: 9)');
+    expect(fields.Hilfreich).toBe('75,0 % von 4 Stimmen');
     expect(fields.Modell).toBe('keins (Wortsuche)');
     expect(Object.keys(fields)).not.toContain('Median Antwortzeit');
   });

@@ -3,28 +3,11 @@
 // submitted as interaction type 5 that discord.js reads; the twin refuses submissions Discord's
 // client could not make.
 
-import { Client, Events, GatewayIntentBits, LabelBuilder, MessageFlags, ModalBuilder, TextInputBuilder, TextInputStyle, type Interaction } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startDiscordTwin, type DiscordTwin } from '../discord-twin/twin.js';
+import { Events, LabelBuilder, MessageFlags, ModalBuilder, TextInputBuilder, TextInputStyle, type Client, type Interaction } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { useTwinClient } from './twin-client.ts';
 
-let twin: DiscordTwin | null = null;
-let client: Client | null = null;
-
-afterEach(async () => {
-  await client?.destroy();
-  await twin?.close();
-  client = null;
-  twin = null;
-});
-
-async function boot(): Promise<{ twin: DiscordTwin; client: Client }> {
-  twin = await startDiscordTwin();
-  client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: twin.apiUrl }, waitGuildTimeout: 100 });
-  const ready = new Promise<void>((resolve) => client!.once(Events.ClientReady, () => resolve()));
-  await client.login(twin.token);
-  await ready;
-  return { twin, client };
-}
+const boot = useTwinClient();
 
 const next = (c: Client) => new Promise<Interaction>((resolve) => c.once(Events.InteractionCreate, resolve));
 

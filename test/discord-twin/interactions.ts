@@ -7,6 +7,7 @@
 // during a reconnect is not held against the bot.
 
 import { randomBytes } from 'node:crypto';
+import { ComponentType, customIds, findComponent } from './components.js';
 import { ApiError, invalidFormBody, unknownMessage } from './errors.js';
 import { isObject, validateAutocomplete, validateModal } from './limits.js';
 import { createMessage, deleteMessage, editMessage, INTERACTION_FLAGS, MessageFlag } from './messages.js';
@@ -298,7 +299,15 @@ export function sendComponent(ctx: TwinContext, input: SendComponentOptions): Tw
   const { state } = ctx;
   const message = state.message(input.messageId);
   if (!message || message.deleted) throw new Error(`discord twin: no message ${input.messageId} to click on`);
-  const componentType = input.componentType ?? 2;
+  const component = findComponent(message, input.customId);
+  if (!input.crafted) {
+    // Discord's client only sends what the message shows; a test that means otherwise says `crafted`.
+    if (!component) throw new Error(`discord twin: message ${message.id} has no component "${input.customId}" (it has: ${customIds(message).join(', ') || 'none'})`);
+    if (component.disabled) throw new Error(`discord twin: component "${input.customId}" is disabled`);
+    const unknown = (input.values ?? []).filter((value) => !component.values.includes(value));
+    if (unknown.length > 0) throw new Error(`discord twin: select "${input.customId}" has no option ${unknown.join(', ')}`);
+  }
+  const componentType = input.componentType ?? component?.type ?? ComponentType.Button;
   return dispatchInteraction(ctx, {
     kind: 'component',
     type: InteractionType.MessageComponent,

@@ -32,7 +32,7 @@ export const LIMITS = {
   allowedMentionIds: 100,
 } as const;
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 
 export const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -42,10 +42,10 @@ const tooLong = (path: Path, max: number): FormError => ({
   code: 'BASE_TYPE_MAX_LENGTH',
   message: `Must be ${max} or fewer in length.`,
 });
-const required = (path: Path): FormError => ({ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+export const required = (path: Path): FormError => ({ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
 
 /** Checks an optional string field; `min` > 0 makes it required. */
-function checkString(errors: FormError[], value: unknown, path: Path, max: number, min = 0): void {
+export function checkString(errors: FormError[], value: unknown, path: Path, max: number, min = 0): void {
   if (value === undefined || value === null) {
     if (min > 0) errors.push(required(path));
     return;
@@ -58,7 +58,7 @@ function checkString(errors: FormError[], value: unknown, path: Path, max: numbe
   else if (value.length < min) errors.push({ path, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between ${min} and ${max} in length.` });
 }
 
-function checkArray(errors: FormError[], value: unknown, path: Path, max: number): unknown[] {
+export function checkArray(errors: FormError[], value: unknown, path: Path, max: number): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     errors.push({ path, code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' });
@@ -70,7 +70,7 @@ function checkArray(errors: FormError[], value: unknown, path: Path, max: number
 
 const textLength = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
 
-/** Content, embeds, components and allowed_mentions of a message (create body or merged edit). */
+/** Content, embeds and allowed_mentions of a message (create body or merged edit); components: ./components.ts. */
 export function validateMessage(message: JsonObject): FormError[] {
   const errors: FormError[] = [];
   checkString(errors, message.content, ['content'], LIMITS.content);
@@ -112,26 +112,9 @@ export function validateMessage(message: JsonObject): FormError[] {
     errors.push({ path: ['embeds'], code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${LIMITS.embedTotal}` });
   }
 
-  validateComponents(errors, message.components, Number(message.flags ?? 0));
+  // Components are checked by ./components.ts.
   validateAllowedMentions(errors, message.allowed_mentions);
   return errors;
-}
-
-function validateComponents(errors: FormError[], components: unknown, flags: number): void {
-  // Components v2 (flag 1 << 15) has a different layout model; only classic action rows are checked.
-  if ((flags & (1 << 15)) !== 0) return;
-  const rows = checkArray(errors, components, ['components'], LIMITS.actionRows);
-  rows.forEach((row, i) => {
-    if (!isObject(row)) return;
-    const children = checkArray(errors, row.components, ['components', i, 'components'], LIMITS.rowComponents);
-    children.forEach((child, j) => {
-      if (!isObject(child)) return;
-      const path = ['components', i, 'components', j];
-      checkString(errors, child.custom_id, [...path, 'custom_id'], LIMITS.customId);
-      checkString(errors, child.label, [...path, 'label'], LIMITS.buttonLabel);
-      checkArray(errors, child.options, [...path, 'options'], LIMITS.autocompleteChoices);
-    });
-  });
 }
 
 function validateAllowedMentions(errors: FormError[], value: unknown): void {

@@ -2,6 +2,7 @@
 // callbacks and webhook (follow-up / @original) routes so that limits, mention analysis and
 // MESSAGE_* dispatches are identical everywhere.
 
+import { validateComponents } from './components.js';
 import { ApiError, invalidFormBody } from './errors.js';
 import { isEmptyMessage, isObject, validateMessage } from './limits.js';
 import { computePings, readAllowedMentions } from './mentions.js';
@@ -9,6 +10,7 @@ import { gatewayMessage } from './payloads.js';
 import type { TwinContext, UploadedFile } from './rest.js';
 import { snowflake } from './snowflake.js';
 import { Intent, type TwinState } from './state.js';
+import { beforeMessageCreate, beforeMessageEdit } from './threads.js';
 import type { ApiEmbed, JsonObject, MessageSource, Snowflake, TwinAttachment, TwinMessage } from './types.js';
 
 export const MessageFlag = {
@@ -37,6 +39,8 @@ export interface CreateMessageInput {
   allowEmpty?: boolean;
   interactionId?: Snowflake | undefined;
   referencedMessageId?: Snowflake | undefined;
+  /** A forum post's starter message has the thread's id. */
+  id?: Snowflake;
 }
 
 const asEmbeds = (value: unknown): ApiEmbed[] => (Array.isArray(value) ? value.filter(isObject) : []) as ApiEmbed[];
@@ -47,8 +51,8 @@ function toAttachments(files: UploadedFile[]): TwinAttachment[] {
 }
 
 /** Rejects like Discord would: 50035 for limits, 50006 for nothing to show. */
-function check(message: JsonObject, attachmentCount: number, allowEmpty: boolean): void {
-  const errors = validateMessage(message);
+export function checkMessageBody(message: JsonObject, attachmentCount: number, allowEmpty: boolean): void {
+  const errors = [...validateMessage(message), ...validateComponents(message.components, Number(message.flags ?? 0))];
   if (errors.length > 0) throw invalidFormBody(errors);
   if (!allowEmpty && isEmptyMessage(message, attachmentCount)) {
     throw new ApiError(400, 50006, 'Cannot send an empty message', 'empty_message', [
@@ -74,10 +78,11 @@ function updatePings(state: TwinState, message: TwinMessage): void {
 
 export function createMessage(ctx: TwinContext, input: CreateMessageInput): TwinMessage {
   const { state } = ctx;
-  check(input.body, input.files.length, input.allowEmpty ?? false);
+  checkMessageBody(input.body, input.files.length, input.allowEmpty ?? false);
   const flags = (Number(input.body.flags ?? 0) & input.flagsMask) | (input.extraFlags ?? 0);
+  beforeMessageCreate(ctx, input.channelId, (flags & MessageFlag.Ephemeral) !== 0);
   const message: TwinMessage = {
-    id: snowflake(),
+    id: input.id ?? snowflake(),
     channelId: input.channelId,
     guildId: state.ids.guildId,
     authorId: input.authorId,
@@ -124,7 +129,8 @@ export function editMessage(ctx: TwinContext, message: TwinMessage, body: JsonOb
     attachments = attachments.filter((a) => keep.has(a.id));
   }
   attachments = [...attachments, ...toAttachments(files)];
-  check(merged, attachments.length, false);
+  checkMessageBody(merged, attachments.length, false);
+  beforeMessageEdit(ctx, message.channelId, message.ephemeral);
 
   const textChanged = 'content' in body || 'embeds' in body;
   message.content = typeof merged.content === 'string' ? merged.content : '';

@@ -2,7 +2,7 @@
 // fallback must be present; everything else is filled with Discord's neutral defaults.
 
 import type { TwinState } from './state.js';
-import type { JsonObject, TwinChannel, TwinMember, TwinMessage, TwinRole, TwinUser } from './types.js';
+import type { JsonObject, TwinChannel, TwinMember, TwinMessage, TwinRole, TwinThreadState, TwinUser } from './types.js';
 
 export function apiUser(user: TwinUser): JsonObject {
   return {
@@ -55,6 +55,7 @@ export function apiRole(role: TwinRole): JsonObject {
 }
 
 export function apiChannel(state: TwinState, channel: TwinChannel): JsonObject {
+  if (channel.thread) return apiThread(state, channel, channel.thread);
   return {
     id: channel.id,
     type: channel.type,
@@ -68,6 +69,36 @@ export function apiChannel(state: TwinState, channel: TwinChannel): JsonObject {
     rate_limit_per_user: 0,
     parent_id: null,
     flags: 0,
+    // A forum's post settings (discord.js' ThreadOnlyChannel reads them).
+    ...(channel.type === 15
+      ? { available_tags: [], default_reaction_emoji: null, default_sort_order: null, default_forum_layout: 0, default_thread_rate_limit_per_user: 0, default_auto_archive_duration: 4320 }
+      : {}),
+  };
+}
+
+/** A public thread (type 11): its parent, owner, counts and `thread_metadata`. */
+function apiThread(state: TwinState, channel: TwinChannel, thread: TwinThreadState): JsonObject {
+  return {
+    id: channel.id,
+    type: channel.type,
+    guild_id: state.ids.guildId,
+    name: channel.name,
+    parent_id: channel.parentId,
+    owner_id: thread.ownerId,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0,
+    message_count: thread.messageCount,
+    total_message_sent: thread.messageCount,
+    member_count: 1,
+    applied_tags: [],
+    thread_metadata: {
+      archived: thread.archived,
+      auto_archive_duration: thread.autoArchiveDuration,
+      archive_timestamp: iso(thread.archivedAt),
+      locked: thread.locked,
+      create_timestamp: iso(thread.createdAt),
+    },
   };
 }
 
@@ -118,11 +149,12 @@ export function apiGuildCreate(state: TwinState): JsonObject {
     member_count: state.members.size,
     voice_states: [],
     members: [...state.members.values()].map((m) => apiMember(m)),
-    channels: [...state.channels.values()].map((c) => {
+    channels: [...state.channels.values()].filter((c) => !c.thread).map((c) => {
       const { guild_id: _omit, ...channel } = apiChannel(state, c);
       return channel;
     }),
-    threads: [],
+    // Like Discord: the active threads the bot can see.
+    threads: [...state.channels.values()].filter((c) => c.thread && !c.thread.archived).map((c) => apiChannel(state, c)),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -9,6 +9,7 @@ import { apiApplication, apiChannel, apiGuild, apiMember, apiMessage, apiRole, a
 import { route, type Route, type RouteContext, type RouteResult, type TwinContext } from './rest.js';
 import { snowflake } from './snowflake.js';
 import { Permission } from './state.js';
+import { sendPermission } from './threads.js';
 import type { ApiCommand, JsonObject, Snowflake, TwinChannel, TwinMessage } from './types.js';
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
@@ -144,7 +145,8 @@ export function coreRoutes(ctx: TwinContext): Route[] {
 
   function postMessage(c: RouteContext): RouteResult {
     const channel = channelOf(c);
-    requirePermission(Permission.ViewChannel | Permission.SendMessages, 'VIEW_CHANNEL/SEND_MESSAGES', channel);
+    const send = sendPermission(channel);
+    requirePermission(send.bits, send.name, channel);
     const body = asBody(c.body);
     let referencedMessageId: Snowflake | undefined;
     if (isObject(body.message_reference)) {
@@ -226,7 +228,9 @@ export function coreRoutes(ctx: TwinContext): Route[] {
     route('PUT', '/channels/:channel/messages/:message/reactions/:emoji/@me', true, reaction(true)),
     route('DELETE', '/channels/:channel/messages/:message/reactions/:emoji/@me', true, reaction(false)),
     route('POST', '/channels/:channel/typing', true, (c) => {
-      requirePermission(Permission.SendMessages, 'SEND_MESSAGES', channelOf(c));
+      const channel = channelOf(c);
+      const send = sendPermission(channel);
+      requirePermission(send.bits, send.name, channel);
       return noContent;
     }),
 
@@ -236,7 +240,8 @@ export function coreRoutes(ctx: TwinContext): Route[] {
     }),
     route('GET', '/guilds/:guild/channels', true, (c) => {
       guildOf(c);
-      return ok([...state.channels.values()].map((channel) => apiChannel(state, channel)));
+      // Like Discord: the guild's channels, without threads.
+      return ok([...state.channels.values()].filter((channel) => !channel.thread).map((channel) => apiChannel(state, channel)));
     }),
     route('GET', '/guilds/:guild/roles', true, (c) => {
       guildOf(c);

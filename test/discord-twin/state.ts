@@ -1,4 +1,4 @@
-// The twin's world: one guild with one text channel, its roles and members, stored messages,
+// The twin's world: one guild with a text channel (and any channels, forums and threads added), its roles and members, stored messages,
 // registered commands, interactions and the records tests assert on. Routes and the gateway read
 // and mutate it; every mutation must end with `changes.notify()` so waiters re-check.
 
@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { TwinInteraction } from './interactions.js';
 import { snowflake } from './snowflake.js';
 import type {
+  AddChannelOptions,
   AddMemberOptions,
   AddRoleOptions,
   ApiCommand,
@@ -37,6 +38,7 @@ export const Permission = {
   UseExternalEmojis: 1n << 18n,
   ChangeNickname: 1n << 26n,
   UseApplicationCommands: 1n << 31n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
@@ -47,7 +49,9 @@ const P = Permission;
 const DEFAULT_EVERYONE =
   P.CreateInstantInvite | P.AddReactions | P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles |
   P.ReadMessageHistory | P.UseExternalEmojis | P.ChangeNickname | P.UseApplicationCommands | P.SendMessagesInThreads;
-const DEFAULT_BOT_ROLE = P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions;
+// What Quelle's invite link asks for (README), plus attaching files and reactions.
+const DEFAULT_BOT_ROLE =
+  P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions | P.CreatePublicThreads | P.SendMessagesInThreads;
 
 export const Intent = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildMessages: 1 << 9, MessageContent: 1 << 15 } as const;
 
@@ -109,7 +113,8 @@ export class TwinState {
     });
     const botRole = this.addRole({ name: options.botUsername ?? 'Quelle', permissions: DEFAULT_BOT_ROLE });
     botRole.managed = true;
-    this.channels.set(this.ids.channelId, { id: this.ids.channelId, name: 'general', type: 0 });
+    this.channels.set(this.ids.channelId, { id: this.ids.channelId, name: 'general', type: 0, parentId: null });
+    for (const channel of options.channels ?? []) this.addChannel(channel);
     this.addMember({ id: botUserId, username: options.botUsername ?? 'Quelle', roles: [botRole.id] }, true);
     this.addMember({ id: this.ids.ownerId, username: 'owner' });
     this.addMember({ id: this.ids.userId, username: 'user' });
@@ -127,6 +132,15 @@ export class TwinState {
     this.roles.set(role.id, role);
     this.changes.notify();
     return role;
+  }
+
+  /** A text or forum channel of the guild (threads are made in ./threads.ts). */
+  addChannel(options: AddChannelOptions): TwinChannel {
+    const channel: TwinChannel = { id: options.id ?? snowflake(), name: options.name, type: options.type ?? 0, parentId: null };
+    if (this.channels.has(channel.id)) throw new Error(`discord twin: addChannel: there is a channel ${channel.id} already`);
+    this.channels.set(channel.id, channel);
+    this.changes.notify();
+    return channel;
   }
 
   addMember(options: AddMemberOptions, bot = false): TwinMember {
@@ -147,7 +161,7 @@ export class TwinState {
     return member;
   }
 
-  /** Guild-level permissions; the single channel has no overwrites, so these are channel permissions too. */
+  /** Guild-level permissions; channels have no overwrites, so these are channel permissions too. */
   permissionsOf(userId: Snowflake): bigint {
     if (userId === this.ids.ownerId) return ALL_PERMISSIONS;
     if (userId === this.ids.botUserId && this.options.botPermissions !== undefined) return this.options.botPermissions;

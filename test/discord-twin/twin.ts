@@ -8,15 +8,23 @@
  *
  *   twin.ids                    { applicationId, guildId, channelId, botUserId, ownerId, userId }
  *   twin.addRole({ name, permissions })                  → TwinRole
- *   twin.addMember({ username, roles, permissions })     → { id, username, roles, permissions }
+ *   twin.addMember({ username, roles, permissions, bot })  → { id, username, roles, permissions }   (bot: another bot's account)
  *   await twin.sendCommand({ name, options, user, locale, permissions })   → InteractionHandle
  *   await twin.sendComponent({ customId, messageId, user })               → InteractionHandle
  *   twin.uploadAttachment({ filename, content })  → id for an ATTACHMENT option ({ type: 11, value: id })
  *   await twin.submitModal({ interaction, values: { inputId: text } })  → InteractionHandle (type 5)
  *       handle.callbacks / original() / followups / state
  *       handle.waitForCallback() / waitForEdit(pred) / waitForFinal() / waitForFollowup(pred)
- *   await twin.sendMessage({ content, user, mentions, replyTo })            → UserMessageHandle
- *       handle.waitForReply(pred); twin.channelMessages(); twin.waitForChannelMessage(pred)
+ *   await twin.sendMessage({ content, user, mentions, replyTo, channelId })  → UserMessageHandle
+ *       handle.waitForReply(pred); handle.waitForThreadReply(pred) (in a thread started from it)
+ *       twin.channelMessages(channelId?); twin.waitForChannelMessage(pred)
+ *   startDiscordTwin({ channels: [{ id, name, type: 0 | 15 }] }), twin.addChannel(...)   text and forum channels
+ *   await twin.createForumPost({ channelId, title, content, user })  → { thread, message, waitForReply }
+ *   twin.channel(id)            a channel or thread (threads: type 11, parentId, thread.archived, …)
+ *   twin.archiveThread(id, { locked })   archived threads refuse edits (50083); a message reopens them
+ *   Components on messages are checked (rows, buttons, selects, unique custom ids); sendComponent
+ *   clicks only what a message shows (crafted: true for anything else). Without the MESSAGE_CONTENT
+ *   intent (1 << 15) the bot receives members' messages with content "" unless they mention it.
  *   twin.commands(guildId?)     registered commands (global / guild)
  *   twin.requests               every REST request { method, path, query, body, status, at, injected }
  *   twin.violations             every rule the bot broke (also answered with Discord's error):
@@ -40,17 +48,21 @@ import type { AddressInfo } from 'node:net';
 import { AttachmentStore } from './attachments.js';
 import { GatewayServer } from './gateway.js';
 import { isObject } from './limits.js';
-import { computePings } from './mentions.js';
 import { interactionRoutes, sendCommand, sendComponent } from './interactions.js';
 import { submitModal } from './modals.js';
-import { apiGuildCreate, apiMember, apiReady, apiRole, gatewayMessage } from './payloads.js';
+import { apiChannel, apiGuildCreate, apiMember, apiReady, apiRole } from './payloads.js';
 import { createRestHandler, type TwinContext } from './rest.js';
 import { coreRoutes } from './routes.js';
-import { snowflake } from './snowflake.js';
 import { Intent, TwinState } from './state.js';
+import { threadRoutes } from './thread-routes.js';
+import { ChannelType, createThread, setArchived, THREAD_NAME_MAX } from './threads.js';
+import { postUserMessage } from './user-messages.js';
 import type {
+  CreateForumPostOptions,
   DiscordTwin,
+  ForumPostHandle,
   SendMessageOptions,
+  Snowflake,
   TwinMember,
   TwinMemberInfo,
   TwinMessage,
@@ -87,7 +99,7 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
   });
   const attachments = new AttachmentStore(() => ctx.urls.api.replace(/\/api$/, ''));
   const ctx: TwinContext = { state, gateway, attachments, urls: { api: '', gateway: '' } };
-  const rest = createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx)]);
+  const rest = createRestHandler(state, [...coreRoutes(ctx), ...interactionRoutes(ctx), ...threadRoutes(ctx)]);
   const server = createServer((request, response) => {
     if (!attachments.handle(request, response)) rest(request, response);
   });
@@ -111,49 +123,49 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
 
   const isBotMessage = (m: TwinMessage) => m.authorId === state.ids.botUserId && !m.deleted;
 
+  const waitForBotMessage = (channelId: Snowflake, after: TwinMessage | null, predicate: (m: TwinMessage) => boolean, timeoutMs: number, describe: () => string) =>
+    state.changes.waitFor(
+      () => state.messages.slice(after ? state.messages.indexOf(after) + 1 : 0).find((m) => isBotMessage(m) && m.channelId === channelId && predicate(m)),
+      timeoutMs,
+      describe,
+    );
+
   function sendMessage(input: SendMessageOptions): UserMessageHandle {
     const channelId = input.channelId ?? state.ids.channelId;
-    if (!state.channels.has(channelId)) throw new Error(`discord twin: no channel ${channelId}`);
-    const author = state.members.get(input.user ?? state.ids.userId);
-    if (!author) throw new Error(`discord twin: no member ${String(input.user)}; create one with twin.addMember()`);
-    if (!gateway.hasSession) throw new Error('discord twin: no gateway session — log the client in and wait for clientReady first');
-    const referenced = input.replyTo === undefined ? undefined : state.message(input.replyTo);
-    if (input.replyTo !== undefined && !referenced) throw new Error(`discord twin: no message ${input.replyTo} to reply to`);
-    let content = input.content;
-    for (const id of [...(input.mentions ?? [])].reverse()) {
-      if (!content.includes(`<@${id}>`) && !content.includes(`<@!${id}>`)) content = `<@${id}> ${content}`;
-    }
-    const { pings } = computePings({
-      content, embeds: [], allowedMentions: undefined, repliedUserId: referenced?.authorId, authorId: author.user.id, ephemeral: false,
+    const { message, delivered } = postUserMessage(ctx, {
+      channelId,
+      authorId: input.user ?? state.ids.userId,
+      content: input.content,
+      ...(input.mentions ? { mentions: input.mentions } : {}),
+      ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
     });
-    // A reply that pings its target lists the target in `mentions`, like Discord.
-    if (pings.repliedUser && referenced && !pings.users.includes(referenced.authorId)) pings.users.push(referenced.authorId);
-    const message: TwinMessage = {
-      id: snowflake(), channelId, guildId: state.ids.guildId, authorId: author.user.id, source: 'user', content,
-      embeds: [], components: [], attachments: [], flags: 0, ephemeral: false, loading: false, allowedMentions: undefined,
-      pings, wouldPing: false, referencedMessageId: referenced?.id, reactions: [], createdAt: Date.now(), editedAt: null,
-      edits: 0, deleted: false,
-    };
-    state.messages.push(message);
-    const payload = gatewayMessage(state, message);
-    const mentionsBot = pings.users.includes(state.ids.botUserId);
-    // Without MESSAGE_CONTENT Discord blanks content unless the bot is mentioned.
-    const redacted = { ...payload, content: '', embeds: [], attachments: [], components: [] };
-    const delivered =
-      gateway.dispatch('MESSAGE_CREATE', payload, {
-        intent: Intent.GuildMessages,
-        shape: (session) => ((session.intents & Intent.MessageContent) !== 0 || mentionsBot ? payload : redacted),
-      }) > 0;
-    state.changes.notify();
+    const what = () => `"${message.content.slice(0, 80)}"${delivered ? '' : ' (never delivered: no gateway session with the GUILD_MESSAGES intent)'}`;
     return {
       message,
       delivered,
       waitForReply: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
-        state.changes.waitFor(
-          () => state.messages.slice(state.messages.indexOf(message) + 1).find((m) => isBotMessage(m) && m.channelId === channelId && predicate(m)),
-          timeoutMs,
-          () => `a bot reply to "${content.slice(0, 80)}"${delivered ? '' : ' (never delivered: no gateway session with the GUILD_MESSAGES intent)'}`,
-        ),
+        waitForBotMessage(channelId, message, predicate, timeoutMs, () => `a bot reply to ${what()}`),
+      // A thread started from a message has the message's id.
+      waitForThreadReply: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
+        waitForBotMessage(message.id, null, predicate, timeoutMs, () => `a bot message in a thread started from ${what()}`),
+    };
+  }
+
+  function createForumPost(input: CreateForumPostOptions): ForumPostHandle {
+    const forum = state.channels.get(input.channelId);
+    if (forum?.type !== ChannelType.GuildForum) throw new Error(`discord twin: ${input.channelId} is not a forum channel; add one with addChannel({ type: 15 })`);
+    const authorId = input.user ?? state.ids.userId;
+    if (!state.members.has(authorId)) throw new Error(`discord twin: no member ${authorId}; create one with twin.addMember()`);
+    if (input.title.length === 0 || input.title.length > THREAD_NAME_MAX) throw new Error(`discord twin: a post title has 1–${THREAD_NAME_MAX} characters`);
+    // Discord sends THREAD_CREATE first, then the starter message (id = the thread's) in the thread.
+    const thread = createThread(ctx, { parent: forum, name: input.title, ownerId: authorId });
+    const { message, delivered } = postUserMessage(ctx, { channelId: thread.id, authorId, content: input.content, id: thread.id });
+    return {
+      thread,
+      message,
+      delivered,
+      waitForReply: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
+        waitForBotMessage(thread.id, message, predicate, timeoutMs, () => `a bot reply in the forum post "${input.title.slice(0, 80)}"`),
     };
   }
 
@@ -167,7 +179,7 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     interactions: state.interactions,
     gatewayLog: gateway.log,
     addMember: (input = {}) => {
-      const member = state.addMember(input);
+      const member = state.addMember(input, input.bot ?? false);
       gateway.dispatch('GUILD_MEMBER_ADD', { ...apiMember(member), guild_id: state.ids.guildId }, { intent: Intent.GuildMembers });
       return memberInfo(member);
     },
@@ -182,6 +194,18 @@ export async function startDiscordTwin(options: TwinOptions = {}): Promise<Disco
     attachmentDownloads: attachments.downloads,
     submitModal: async (input) => submitModal(ctx, input),
     sendMessage: async (input) => sendMessage(input),
+    channel: (id) => state.channels.get(id),
+    addChannel: (input) => {
+      const channel = state.addChannel(input);
+      gateway.dispatch('CHANNEL_CREATE', apiChannel(state, channel), { intent: Intent.Guilds });
+      return channel;
+    },
+    createForumPost: async (input) => createForumPost(input),
+    archiveThread: (threadId, options = {}) => {
+      const channel = state.channels.get(threadId);
+      if (!channel?.thread) throw new Error(`discord twin: ${threadId} is not a thread`);
+      setArchived(ctx, channel, true, options.locked ?? false);
+    },
     channelMessages: (channelId = state.ids.channelId) => state.messages.filter((m) => m.channelId === channelId),
     waitForChannelMessage: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
       state.changes.waitFor(

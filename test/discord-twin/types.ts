@@ -25,6 +25,8 @@ export interface TwinOptions {
   tokenLifetimeMs?: number;
   /** Sent in HELLO. Default 41250 like Discord. */
   heartbeatIntervalMs?: number;
+  /** More channels of the guild besides the default text channel (in GUILD_CREATE from the start). */
+  channels?: AddChannelOptions[];
 }
 
 export interface TwinIds {
@@ -55,10 +57,57 @@ export interface TwinRole {
   managed: boolean;
 }
 
+/** Channel types the twin knows: 0 text, 11 public thread, 15 forum. */
+export type TwinChannelType = 0 | 11 | 15;
+
 export interface TwinChannel {
   id: Snowflake;
   name: string;
-  type: 0;
+  type: TwinChannelType;
+  /** A thread's text or forum channel; null for channels of the guild itself. */
+  parentId: Snowflake | null;
+  /** Set on threads (type 11). */
+  thread?: TwinThreadState;
+}
+
+/** What a thread has beyond a channel (Discord's `thread_metadata` and counts). */
+export interface TwinThreadState {
+  ownerId: Snowflake;
+  archived: boolean;
+  locked: boolean;
+  /** Minutes of inactivity after which Discord archives it: 60, 1440, 4320 or 10080. */
+  autoArchiveDuration: number;
+  archivedAt: number;
+  createdAt: number;
+  messageCount: number;
+}
+
+export interface AddChannelOptions {
+  id?: Snowflake;
+  name: string;
+  /** 0 text (default) or 15 forum. Threads are made with createForumPost or by the bot. */
+  type?: 0 | 15;
+}
+
+export interface CreateForumPostOptions {
+  /** The forum channel (type 15). */
+  channelId: Snowflake;
+  /** The post's title: the thread's name. */
+  title: string;
+  /** The starter message's text. */
+  content: string;
+  /** Member id of the author. Default: ids.userId. */
+  user?: Snowflake;
+}
+
+/** A forum post a member made: its thread and starter message (whose id is the thread's). */
+export interface ForumPostHandle {
+  readonly thread: TwinChannel;
+  readonly message: TwinMessage;
+  /** False when no gateway session had the GUILD_MESSAGES intent. */
+  readonly delivered: boolean;
+  /** Resolves with the first bot message in the post's thread that matches. */
+  waitForReply(predicate?: (message: TwinMessage) => boolean, timeoutMs?: number): Promise<TwinMessage>;
 }
 
 export interface TwinMember {
@@ -73,6 +122,8 @@ export interface AddMemberOptions {
   roles?: Snowflake[];
   /** Convenience: gives the member a dedicated role with exactly these permissions. */
   permissions?: bigint | string;
+  /** Another bot (its messages carry `author.bot`); default false. */
+  bot?: boolean;
 }
 
 export interface AddRoleOptions {
@@ -141,6 +192,11 @@ export interface SendComponentOptions {
   values?: string[];
   user?: Snowflake;
   locale?: string;
+  /**
+   * A custom id that no component of the message carries (a crafted or stale interaction). By
+   * default the twin refuses to click what the message does not show, as Discord's client cannot.
+   */
+  crafted?: boolean;
 }
 
 export interface SendMessageOptions {
@@ -252,6 +308,9 @@ export type ViolationKind =
   | 'missing_permissions'
   | 'missing_access'
   | 'cannot_edit_others_message'
+  | 'archived_thread'
+  | 'thread_already_exists'
+  | 'wrong_channel_type'
   | 'unauthorized'
   | 'unknown_route'
   | 'method_not_allowed'
@@ -348,6 +407,11 @@ export interface UserMessageHandle {
   readonly delivered: boolean;
   /** Resolves with the first bot message in the channel after this one that matches. */
   waitForReply(predicate?: (message: TwinMessage) => boolean, timeoutMs?: number): Promise<TwinMessage>;
+  /**
+   * Resolves with the first bot message in the thread started from this message (the thread's id
+   * is the message's, as on Discord) that matches.
+   */
+  waitForThreadReply(predicate?: (message: TwinMessage) => boolean, timeoutMs?: number): Promise<TwinMessage>;
 }
 
 export interface DiscordTwin {
@@ -375,6 +439,14 @@ export interface DiscordTwin {
   channelMessages(channelId?: Snowflake): readonly TwinMessage[];
   /** Resolves with the first bot-authored message (existing or future) that matches. */
   waitForChannelMessage(predicate?: (message: TwinMessage) => boolean, timeoutMs?: number): Promise<TwinMessage>;
+  /** A channel or thread by id. */
+  channel(id: Snowflake): TwinChannel | undefined;
+  /** Adds a text or forum channel to the guild (CHANNEL_CREATE). */
+  addChannel(options: AddChannelOptions): TwinChannel;
+  /** A member posts in a forum channel: THREAD_CREATE, then MESSAGE_CREATE of the starter message in the thread. */
+  createForumPost(options: CreateForumPostOptions): Promise<ForumPostHandle>;
+  /** Archives a thread (THREAD_UPDATE), as Discord does after inactivity; `locked` also keeps members from reopening it. */
+  archiveThread(threadId: Snowflake, options?: { locked?: boolean }): void;
   /** Registered commands: global without argument, a guild's with one. */
   commands(guildId?: Snowflake): readonly ApiCommand[];
   failNext(rule: FailRule): void;

@@ -62,6 +62,8 @@ export interface Harness {
   readonly logger: ReturnType<typeof recordingLogger>;
   readonly seedsDir: string;
   readonly indexDir: string;
+  /** Stops the bot and starts a new one with the same settings, database and twin (`bot` is then the new one). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,10 @@ export interface HarnessOptions {
 /** discord.js delays a re-identify within 5 s of the previous one; tests that invalidate sessions need it gone. */
 export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } as const;
 
-/** The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds watcher. */
+/**
+ * The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds
+ * watcher, and its community database beside the index folder (never the project's `data/`).
+ */
 export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
   return {
     DISCORD_TOKEN: BOT_TOKEN,
@@ -96,6 +101,7 @@ export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): 
     DISCORD_GUILD_ID: twin.ids.guildId,
     QUELLE_SEEDS_DIR: seedsDir,
     QUELLE_INDEX_DIR: indexDir,
+    QUELLE_DATA_DIR: path.join(path.dirname(indexDir), 'data'),
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
     // Tests that write into seeds/ and then run /reindex stay deterministic; the watcher's own
@@ -120,22 +126,31 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await runIndexer({ seedsDir, indexDir, mode: 'hybrid', modelSettings: config.model, ...forBuild });
   }
   await registerCommands({ token: config.token, apiUrl: config.apiUrl, clientId: config.clientId, guildId: config.guildId });
-  const bot = createBot({
-    config,
-    logger,
-    clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
-    ...embedder,
-    ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
-    ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
-  });
+  const createOne = (): Bot =>
+    createBot({
+      config,
+      logger,
+      clientOptions: { waitGuildTimeout: 100, ...NO_IDENTIFY_THROTTLE, ...options.clientOptions },
+      ...embedder,
+      ...(options.outageWarningIntervalMs === undefined ? {} : { outageWarningIntervalMs: options.outageWarningIntervalMs }),
+      ...(options.seedsWatcher ? { seedsWatcher: options.seedsWatcher } : {}),
+    });
+  let bot = createOne();
   await bot.start();
   return {
     twin,
-    bot,
+    get bot() {
+      return bot;
+    },
     config,
     logger,
     seedsDir,
     indexDir,
+    async restart() {
+      await bot.stop();
+      bot = createOne();
+      await bot.start();
+    },
     async stop() {
       await bot.stop();
       await twin.close();

@@ -39,7 +39,7 @@ describe('start-up and registration', () => {
   it('registers every command with German and English names and descriptions', () => {
     type Localized = { name_localizations?: Record<string, string>; description_localizations?: Record<string, string> };
     const commands = h.twin.commands(h.twin.ids.guildId) as readonly (ApiCommand & Localized & { options?: Localized[] })[];
-    expect(commands.map((command) => command.name).sort()).toEqual(['article', 'articles', 'ask', 'reindex', 'stats']);
+    expect(commands.map((command) => command.name).sort()).toEqual(['article', 'articles', 'ask', 'insights', 'reindex', 'stats']);
     for (const command of commands) {
       expect(command.name_localizations?.de).toBeTruthy();
       expect(command.description_localizations?.de).toBeTruthy();
@@ -187,7 +187,7 @@ describe('/articles and /stats', () => {
     const handle = await h.twin.sendCommand({ name: 'stats', locale: 'de' });
     await handle.waitForCallback();
     const fields = Object.fromEntries(handle.original()!.embeds[0]!.fields!.map((field) => [field.name, field.value]));
-    expect(Object.keys(fields)).toEqual(['Artikel', 'Absätze', 'Suchmodus', 'Modell', 'Relevanz nach Bedeutung', 'Letzter Neuaufbau', 'Laufzeit', 'Beantwortete Fragen', 'Antwortzeit (Median)']);
+    expect(Object.keys(fields)).toEqual(['Artikel', 'Absätze', 'Suchmodus', 'Modell', 'Relevanz nach Bedeutung', 'Letzter Neuaufbau', 'Laufzeit', 'Beantwortete Fragen', 'Hilfreich', 'Antwortzeit (Median)']);
     expect(fields.Suchmodus).toBe('hybrid');
   });
 });

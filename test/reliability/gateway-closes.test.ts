@@ -78,6 +78,7 @@ describe('npm start and a gateway close Discord will not take back', () => {
     const fatal = fatalLine(bot.output());
     expect(fatal?.closeCode).toBe(4014);
     expect(fatal?.msg).toContain('Privileged Gateway Intents');
+    expect(fatal?.msg).toContain('QUELLE_ANSWER_CHANNEL_IDS');
     expect(bot.output()).not.toMatch(/Quelle is ready/);
     expectNoToken(bot.output());
   });

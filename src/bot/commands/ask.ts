@@ -1,8 +1,18 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { buildAnswerEmbed } from '../answer-embed.ts';
-import { NO_MENTIONS, type Command } from '../command.ts';
-import { requireIndex } from '../guards.ts';
+import { answerQuestion } from '../answer-question.ts';
+import { NO_MENTIONS, type Command, type Guard } from '../command.ts';
+import { QUESTION_GUARDS } from '../guards.ts';
 import { parseQuestion, QUESTION_MAX, QUESTION_MIN } from '../question.ts';
+
+/**
+ * The question is checked before the question guards, as a message's is, so that a question
+ * refused for its length does not start the member's wait.
+ */
+const questionIsValid: Guard = (interaction, { messages }) => {
+  if (!interaction.isChatInputCommand()) return { ok: true };
+  const parsed = parseQuestion(interaction.options.getString('question', true), messages);
+  return parsed.ok ? { ok: true } : { ok: false, reason: parsed.problem };
+};
 
 export const askCommand = {
   data: new SlashCommandBuilder()
@@ -32,23 +42,28 @@ export const askCommand = {
     )
     .toJSON(),
 
-  guards: [requireIndex],
+  guards: [questionIsValid, ...QUESTION_GUARDS],
 
-  async execute(interaction, { service, config, cooldowns, language, messages }) {
+  async execute(interaction, context) {
+    const { config, language, messages } = context;
     const parsed = parseQuestion(interaction.options.getString('question', true), messages);
     if (!parsed.ok) {
       await interaction.reply({ content: parsed.problem, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
-    const wait = cooldowns.take(interaction.user.id);
-    if (wait > 0) {
-      await interaction.reply({ content: messages.cooldown(wait), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-      return;
-    }
-    await interaction.deferReply();
-    // A whole number from 1 to 5 (the router checked it against the declaration above).
-    const results = interaction.options.getInteger('results') ?? config.results;
-    const response = await service.ask(parsed.searchText, results);
-    await interaction.editReply({ embeds: [buildAnswerEmbed(parsed.question, response, language, messages)], allowedMentions: NO_MENTIONS });
+    const question = {
+      text: parsed.question,
+      searchText: parsed.searchText,
+      language,
+      // A whole number from 1 to 5 (the router checked it against the declaration above).
+      results: interaction.options.getInteger('results') ?? config.results,
+      surface: 'slash',
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+    } as const;
+    await answerQuestion(question, {
+      prepare: async () => void (await interaction.deferReply()),
+      send: async (payload) => void (await interaction.editReply({ ...payload, allowedMentions: NO_MENTIONS })),
+    }, context);
   },
 } satisfies Command;

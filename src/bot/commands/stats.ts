@@ -15,13 +15,16 @@ export const statsCommand = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
 
-  async execute(interaction, { service, config, messages, feeds }) {
+  async execute(interaction, { service, config, messages, feeds, community }) {
     const t = messages.stats;
     const retriever = service.current;
     const manifest = retriever?.index.manifest;
     const mode = retriever ? messages.modeNames[retriever.denseUnavailableReason() && config.mode !== 'lexical' ? 'lexical' : config.mode] : '–';
     const last = service.lastReindexRecord?.finishedAt ?? (manifest ? new Date(manifest.createdAt) : null);
-    const median = service.stats.medianMs;
+    // Counted in the database, so they survive restarts: this server's, and every server's.
+    const answered = await community.log.stats(interaction.guildId);
+    const here = answered.server ?? answered.all;
+    const median = answered.medianMs;
     const fields = [
       { name: t.articles, value: String(manifest?.counts.articles ?? 0), inline: true },
       { name: t.passages, value: String(manifest?.counts.passages ?? 0), inline: true },
@@ -31,7 +34,8 @@ export const statsCommand = {
       { name: t.denseRelevance, value: retriever ? denseRelevanceText(retriever.denseRelevance(config.mode), messages) : '–', inline: false },
       { name: t.lastReindex, value: last ? `<t:${Math.floor(last.getTime() / 1000)}:R>` : t.never, inline: true },
       { name: t.uptime, value: formatUptime(Date.now() - service.startedAt.getTime()), inline: true },
-      { name: t.answered, value: String(service.stats.count), inline: true },
+      { name: t.answered, value: t.answeredHere(here.questions, answered.all.questions), inline: true },
+      { name: t.helpful, value: t.helpfulRate(messages.percent(here.helpfulRate), here.helpful + here.unhelpful), inline: true },
       { name: t.medianTime, value: median === null ? '–' : `${Math.round(median)} ms`, inline: true },
     ];
     if (feeds) fields.push({ name: t.feeds, value: feedSummary(feeds.status(), messages), inline: false });

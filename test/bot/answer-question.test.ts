@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest';
+import { answerQuestion, type AnswerPayload, type QuestionToAnswer } from '../../src/bot/answer-question.ts';
+import type { BotServices } from '../../src/bot/command.ts';
+
+const question: QuestionToAnswer = { text: 'Wo traf sich die Koalition?', searchText: 'Wo traf sich die Koalition?', language: 'de', results: 1, surface: 'slash', guildId: '1', channelId: '2' };
+const hit = (paragraph: number) => ({
+  rank: paragraph,
+  score: 1,
+  relevant: true,
+  passage: { id: `a#${paragraph}`, articleId: 'a', paragraph, part: 1, title: 'Koalition', date: null, category: null, url: null, text: 'Text.' },
+  excerpt: { before: '', match: 'Text.', after: '' },
+});
+
+function services(recordAnswer: () => Promise<string>) {
+  const ask = vi.fn(async (_text: string, _k: number) => ({ hits: [hit(1), hit(2), hit(3)], declined: false, mode: 'lexical', notice: null, tookMs: 3, vectorsDamaged: false }));
+  const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+  return { ask, logger, deps: { service: { ask }, community: { log: { recordAnswer: vi.fn(recordAnswer) } }, logger } as unknown as Pick<BotServices, 'service' | 'community' | 'logger'> };
+}
+
+describe('answerQuestion', () => {
+  it('prepares, searches deeper than it shows (for More), records, then sends the embed with the buttons of the recorded answer', async () => {
+    const steps: string[] = [];
+    const { ask, deps } = services(async () => (steps.push('record'), 'AZ8kq3fG0c1234567890'));
+    let sent: AnswerPayload | null = null;
+    await answerQuestion(question, { prepare: async () => void steps.push('prepare'), send: async (payload) => void (steps.push('send'), (sent = payload)) }, deps);
+    expect(steps).toEqual(['prepare', 'record', 'send']);
+    expect(ask.mock.calls[0]![1]).toBe(10);
+    expect(sent!.embeds[0]!.fields).toHaveLength(1);
+    const ids = sent!.components.flatMap((row) => row.components.map((button) => ('custom_id' in button ? button.custom_id : '')));
+    expect(ids).toContain('answer:more:AZ8kq3fG0c1234567890:1');
+  });
+
+  it('still answers, without buttons, when the answer cannot be recorded, and logs why', async () => {
+    const { deps, logger } = services(async () => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    });
+    let sent: AnswerPayload | null = null;
+    await answerQuestion(question, { prepare: async () => {}, send: async (payload) => void (sent = payload) }, deps);
+    expect(sent!.embeds[0]!.fields).toHaveLength(1);
+    expect(sent!.components).toEqual([]);
+    expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ error: expect.stringContaining('SQLITE_FULL') }), expect.stringContaining('without its buttons'));
+  });
+});
