@@ -10,6 +10,9 @@ import { DEFAULT_RELEVANCE, type RelevanceThresholds } from './retrieval/relevan
  */
 const emptyAsUnset = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalText = z.preprocess(emptyAsUnset, z.string().trim().optional());
+/** An optional whole number in [min, max], with a message that names the range. */
+const wholeNumber = (min: number, max: number, what: string) =>
+  z.preprocess(emptyAsUnset, z.coerce.number({ error: `must be a whole number of ${what}, ${min}–${max}` }).int(`must be a whole number of ${what}, ${min}–${max}`).min(min, `must be at least ${min} (${what})`).max(max, `must be at most ${max} (${what})`).optional());
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
 
 const coreSchema = z.object({
@@ -20,6 +23,9 @@ const coreSchema = z.object({
   EMBEDDING_MODEL_DIR: optionalText,
   EMBEDDING_DTYPE: z.preprocess(emptyAsUnset, z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).default('q8')),
   EMBEDDING_CACHE_DIR: optionalText,
+  EMBEDDING_BATCH_SIZE: wholeNumber(1, 256, 'passages per batch'),
+  EMBEDDING_BATCH_TOKENS: wholeNumber(16, 65_536, 'tokens per batch'),
+  EMBEDDING_THREADS: wholeNumber(1, 64, 'onnxruntime threads'),
   QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
   QUELLE_MIN_DENSE_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(-1).max(1).optional()),
   QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
@@ -134,6 +140,7 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
       modelDir: env.EMBEDDING_MODEL_DIR,
       dtype: env.EMBEDDING_DTYPE,
       cacheDir: env.EMBEDDING_CACHE_DIR,
+      inference: { batchSize: env.EMBEDDING_BATCH_SIZE, batchTokens: env.EMBEDDING_BATCH_TOKENS, threads: env.EMBEDDING_THREADS },
     }),
     relevance: {
       minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,

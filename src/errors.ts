@@ -6,6 +6,7 @@ export const ErrorCode = {
   ArticleUnusable: 'ARTICLE_UNUSABLE',
   SeedsMissing: 'SEEDS_MISSING',
   ModelUnavailable: 'MODEL_UNAVAILABLE',
+  EmbeddingFailed: 'EMBEDDING_FAILED',
   IndexMissing: 'INDEX_MISSING',
   IndexCorrupt: 'INDEX_CORRUPT',
   IndexIncompatible: 'INDEX_INCOMPATIBLE',

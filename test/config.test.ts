@@ -4,6 +4,7 @@ import { loadBotConfig, loadCoreConfig } from '../src/config.ts';
 import { ErrorCode, isQuelleError, QuelleError } from '../src/errors.ts';
 import { DEFAULT_RELEVANCE } from '../src/retrieval/relevance.ts';
 import { DEFAULT_FUSION } from '../src/retrieval/fuse-rankings.ts';
+import { DEFAULT_INFERENCE } from '../src/embedding/model-settings.ts';
 
 const TOKEN = `${'M'.repeat(26)}.GaBcDe.${'x'.repeat(38)}`;
 const ROLE_A = '123456789012345678';
@@ -21,6 +22,16 @@ function configError(load: () => unknown): QuelleError {
 }
 
 describe('loadCoreConfig', () => {
+  it('reads the inference settings and refuses values that are no whole number in range, naming each', () => {
+    const config = loadCoreConfig({ EMBEDDING_BATCH_SIZE: '8', EMBEDDING_BATCH_TOKENS: '1024', EMBEDDING_THREADS: '1' });
+    expect(config.model.inference).toEqual({ batchSize: 8, batchTokens: 1024, threads: 1 });
+    const error = configError(() => loadCoreConfig({ EMBEDDING_BATCH_SIZE: 'viele', EMBEDDING_BATCH_TOKENS: '1.5', EMBEDDING_THREADS: '0' }));
+    expect(error.code).toBe(ErrorCode.InvalidConfig);
+    expect(error.message).toContain('EMBEDDING_BATCH_SIZE must be a whole number of passages per batch, 1–256');
+    expect(error.message).toContain('EMBEDDING_BATCH_TOKENS must be a whole number of tokens per batch, 16–65536');
+    expect(error.message).toContain('EMBEDDING_THREADS must be at least 1');
+  });
+
   it('has a default for everything', () => {
     expect(loadCoreConfig({})).toEqual({
       seedsDir: 'seeds',
@@ -33,6 +44,7 @@ describe('loadCoreConfig', () => {
         queryPrefix: 'query: ',
         passagePrefix: 'passage: ',
         cacheDir: path.resolve('.cache/models'),
+        inference: DEFAULT_INFERENCE,
       },
       relevance: { ...DEFAULT_RELEVANCE, minDenseScore: null, minDenseZ: null },
       fusion: DEFAULT_FUSION,
@@ -64,6 +76,9 @@ describe('loadCoreConfig', () => {
       EMBEDDING_MODEL_DIR: ' ',
       EMBEDDING_DTYPE: '',
       EMBEDDING_CACHE_DIR: '',
+      EMBEDDING_BATCH_SIZE: '',
+      EMBEDDING_BATCH_TOKENS: ' ',
+      EMBEDDING_THREADS: '',
       QUELLE_RRF_K: '',
       QUELLE_RRF_DENSE_WEIGHT: ' ',
       LOG_LEVEL: '',

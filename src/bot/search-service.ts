@@ -3,7 +3,7 @@ import type { CoreConfig } from '../config.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
-import type { BuildProgress } from '../index/build-index.ts';
+import type { BuildProgress } from '../indexer/build-index.ts';
 import { IndexLockedError } from '../index/build-lock.ts';
 import { watchCurrentGeneration, type GenerationWatch } from '../index/generation-watch.ts';
 import { syncPublishedGeneration, type IndexDistribution, type PublicationWatch } from '../index/generation-distribution.ts';
@@ -83,7 +83,7 @@ export class SearchService {
     if (this.config.mode !== 'lexical' && this.injectedEmbedder) {
       this.embedder = this.injectedEmbedder;
     } else if (this.config.mode !== 'lexical') {
-      const opened = await openEmbedder(this.config.model);
+      const opened = await openEmbedder(this.config.model, this.logger);
       this.embedder = opened.embedder;
       this.embedderProblem = opened.unavailableReason;
       if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
@@ -327,7 +327,7 @@ export class SearchService {
 
   /** Loads the model again (a reindex needs it); keeps it for answering when it loads. */
   private async retryModel(): Promise<void> {
-    const opened = await openEmbedder(this.config.model);
+    const opened = await openEmbedder(this.config.model, this.logger);
     this.embedder = opened.embedder;
     this.embedderProblem = opened.unavailableReason;
     if (!this.embedder) {

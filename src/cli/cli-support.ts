@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { printable, signalExitCode, UsageError } from '../command-line.ts';
 import { loadCoreConfig, type CoreConfig } from '../config.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
-import type { BuildProgress } from '../index/build-index.ts';
+import type { BuildProgress } from '../indexer/build-index.ts';
 import type { Logger } from '../logger.ts';
 
 /**

@@ -79,7 +79,7 @@ function formatSummary(summary: IndexSummary, indexDir: string): string {
   const lines = [
     `Indexed ${summary.articles} articles (${summary.passages} passages) in ${formatSeconds(summary.seconds)} — ${summary.passagesPerSecond.toFixed(1)} passages/s`,
     `  mode ${summary.mode}${summary.model ? `, model ${summary.model}` : ''}; index in ${printable(indexDir)}`,
-    `  added ${summary.added.length}, changed ${summary.changed.length}, removed ${summary.removed.length}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}; embedded ${summary.embeddedPassages} passages`,
+    `  added ${summary.added.length}, changed ${summary.changed.length}, removed ${summary.removed.length}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}; embedded ${summary.embeddedPassages} passages${summary.resumedPassages ? ` (${summary.resumedPassages} more were taken from the build that stopped before)` : ""}`,
     ...summary.skipped.map(({ file, reason }) => `  skipped ${printable(file)}: ${printable(reason)}`),
   ];
   const calibration = summary.denseCalibration;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** What the rest of the product needs to know about an embedding model beyond its files. */
@@ -11,7 +12,29 @@ export interface ModelSettings {
   readonly passagePrefix: string;
   /** Where hub downloads are cached (never `node_modules`). */
   readonly cacheDir: string;
+  readonly inference: InferenceSettings;
 }
+
+/** How the model is run: batches and threads (see the README's configuration table). */
+export interface InferenceSettings {
+  /** Most passages in one batch. */
+  readonly batchSize: number;
+  /**
+   * Most tokens in one batch, padding included (estimated from characters). A question waits for
+   * the batch in flight, so this bounds its wait during a reindex; long passages go in small
+   * batches, short ones in large.
+   */
+  readonly batchTokens: number;
+  /** onnxruntime's intra-op threads for the model. */
+  readonly threads: number;
+}
+
+/** Defaults measured on a 2-core machine with the e5-shaped model (README, Performance). */
+export const DEFAULT_INFERENCE: InferenceSettings = {
+  batchSize: 16,
+  batchTokens: 512,
+  threads: Math.min(4, availableParallelism()),
+};
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
 export const DEFAULT_DTYPE = 'q8';
@@ -24,6 +47,7 @@ export interface ModelSettingsInput {
   queryPrefix?: string | undefined;
   passagePrefix?: string | undefined;
   cacheDir?: string | undefined;
+  inference?: Partial<InferenceSettings> | undefined;
 }
 
 /**
@@ -42,6 +66,7 @@ export function resolveModelSettings(input: ModelSettingsInput = {}): ModelSetti
     queryPrefix: input.queryPrefix ?? (isE5 ? 'query: ' : ''),
     passagePrefix: input.passagePrefix ?? (isE5 ? 'passage: ' : ''),
     cacheDir: path.resolve(input.cacheDir || DEFAULT_MODEL_CACHE_DIR),
+    inference: { ...DEFAULT_INFERENCE, ...definedOnly(input.inference ?? {}) },
   };
 }
 
@@ -50,4 +75,8 @@ export function resolveModelSettings(input: ModelSettingsInput = {}): ModelSetti
 export function modelIdOf(settings: ModelSettings): string {
   const name = settings.local ? `local:${path.basename(settings.model)}` : settings.model;
   return `${name}@${settings.dtype}`;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

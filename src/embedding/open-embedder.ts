@@ -1,7 +1,8 @@
 import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { Embedder } from './embedder.ts';
 import type { ModelSettings } from './model-settings.ts';
-import { loadTransformersEmbedder } from './transformers-embedder.ts';
+import { startWorkerEmbedder } from './worker-embedder.ts';
 
 export interface OpenedEmbedder {
   readonly embedder: Embedder | null;
@@ -10,12 +11,12 @@ export interface OpenedEmbedder {
 }
 
 /**
- * Loads the embedding model, or explains why it could not: callers then fall back to lexical
- * mode and show the reason instead of failing.
+ * Loads the embedding model in its inference worker, or explains why it could not: callers then
+ * fall back to lexical mode and show the reason instead of failing.
  */
-export async function openEmbedder(settings: ModelSettings): Promise<OpenedEmbedder> {
+export async function openEmbedder(settings: ModelSettings, logger?: Logger): Promise<OpenedEmbedder> {
   try {
-    return { embedder: await loadTransformersEmbedder(settings), unavailableReason: null };
+    return { embedder: await startWorkerEmbedder(settings, logger ? { logger } : {}), unavailableReason: null };
   } catch (error) {
     return { embedder: null, unavailableReason: describeError(error) };
   }

@@ -3,20 +3,28 @@ import { describeError, ErrorCode, QuelleError } from '../errors.ts';
 import type { Embedder, EmbedPassagesOptions } from './embedder.ts';
 import { modelIdOf, type ModelSettings } from './model-settings.ts';
 
-const DEFAULT_BATCH_SIZE = 16;
-
-type FeatureExtractor = (
+type Pipeline = ((
   texts: string | string[],
   options: { pooling: 'mean'; normalize: boolean },
-) => Promise<{ dims: number[]; data: Float32Array | ArrayLike<number>; dispose?: () => void }>;
+) => Promise<{ dims: number[]; data: Float32Array | ArrayLike<number>; dispose?: () => void }>) & { dispose?: () => Promise<void> };
+
+/** A loaded model: texts in, unit vectors out, on the calling thread. */
+export interface FeatureExtractor {
+  /** Embeds `texts` as one batch (padded to its longest text). */
+  run(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
 
 /**
  * Loads a sentence-embedding model with transformers.js (ONNX runtime, CPU). The library is
  * imported lazily: lexical mode and the bot's start-up never pay for it when no model is used.
  * Mean pooling with L2 normalisation, as the e5 models were trained.
+ *
+ * onnxruntime-node runs an inference synchronously on the calling thread, so the product calls
+ * this inside its inference worker (worker-embedder.ts), never on the event loop.
  */
-export async function loadTransformersEmbedder(settings: ModelSettings): Promise<Embedder> {
-  let extractor: FeatureExtractor & { dispose?: () => Promise<void> };
+export async function loadFeatureExtractor(settings: ModelSettings): Promise<FeatureExtractor> {
+  let extractor: Pipeline;
   try {
     const transformers = await import('@huggingface/transformers');
     const { env } = transformers;
@@ -31,52 +39,61 @@ export async function loadTransformersEmbedder(settings: ModelSettings): Promise
     } else {
       env.allowRemoteModels = true;
     }
-    const pipeline = transformers.pipeline as unknown as (
-      task: 'feature-extraction',
-      model: string,
-      options: Record<string, unknown>,
-    ) => Promise<FeatureExtractor & { dispose?: () => Promise<void> }>;
+    const pipeline = transformers.pipeline as unknown as (task: 'feature-extraction', model: string, options: Record<string, unknown>) => Promise<Pipeline>;
     extractor = await pipeline('feature-extraction', modelName, {
       dtype: settings.dtype,
       local_files_only: settings.local,
+      session_options: {
+        intraOpNumThreads: settings.inference.threads,
+        // One graph runs at a time: parallel branches would only add threads.
+        interOpNumThreads: 1,
+      },
     });
   } catch (cause) {
     throw new QuelleError(ErrorCode.ModelUnavailable, modelLoadAdvice(settings, cause), { cause });
   }
-
-  const run = async (texts: string[]): Promise<Float32Array[]> => {
-    const output = await extractor(texts, { pooling: 'mean', normalize: true });
-    const [rows, dimension] = output.dims as [number, number];
-    const data = Float32Array.from(output.data as ArrayLike<number>);
-    output.dispose?.();
-    return Array.from({ length: rows }, (_, row) => data.slice(row * dimension, (row + 1) * dimension));
-  };
-
-  const [probe] = await run([`${settings.queryPrefix}probe`]);
-  const dimension = probe!.length;
-
   return {
-    modelId: modelIdOf(settings),
-    dimension,
-    async embedQuery(text, signal) {
-      signal?.throwIfAborted();
-      const [vector] = await run([`${settings.queryPrefix}${text}`]);
-      return vector!;
-    },
-    async embedPassages(texts, options: EmbedPassagesOptions = {}) {
-      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-      const vectors: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += batchSize) {
-        options.signal?.throwIfAborted();
-        const batch = texts.slice(start, start + batchSize).map((text) => `${settings.passagePrefix}${text}`);
-        vectors.push(...(await run(batch)));
-        options.onProgress?.(vectors.length, texts.length);
-      }
-      return vectors;
+    async run(texts) {
+      const output = await extractor(texts, { pooling: 'mean', normalize: true });
+      const [rows, dimension] = output.dims as [number, number];
+      const data = Float32Array.from(output.data as ArrayLike<number>);
+      output.dispose?.();
+      return Array.from({ length: rows }, (_, row) => data.slice(row * dimension, (row + 1) * dimension));
     },
     async dispose() {
       await extractor.dispose?.();
     },
+  };
+}
+
+/**
+ * The model on the calling thread, as an {@link Embedder}: each inference blocks the thread.
+ * The benchmark's "bare model", tools and tests use it; the product embeds through its inference
+ * worker ({@link import('./worker-embedder.ts')}).
+ */
+export async function loadTransformersEmbedder(settings: ModelSettings): Promise<Embedder> {
+  const extractor = await loadFeatureExtractor(settings);
+  const [probe] = await extractor.run([`${settings.queryPrefix}probe`]);
+  return {
+    modelId: modelIdOf(settings),
+    dimension: probe!.length,
+    async embedQuery(text, signal) {
+      signal?.throwIfAborted();
+      const [vector] = await extractor.run([`${settings.queryPrefix}${text}`]);
+      return vector!;
+    },
+    async embedPassages(texts, options: EmbedPassagesOptions = {}) {
+      const batchSize = options.batchSize ?? settings.inference.batchSize;
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        options.signal?.throwIfAborted();
+        const batch = texts.slice(start, start + batchSize).map((text) => `${settings.passagePrefix}${text}`);
+        vectors.push(...(await extractor.run(batch)));
+        options.onProgress?.(vectors.length, texts.length);
+      }
+      return vectors;
+    },
+    dispose: () => extractor.dispose(),
   };
 }
 

@@ -6,6 +6,7 @@ import { eng as englishStopwords } from 'stopword';
 import { stopwords as snowballGerman } from '@orama/stopwords/german';
 import { stopwords as snowballEnglish } from '@orama/stopwords/english';
 import { loadVerbTable } from './verb-lemmas.ts';
+import type { TimeSlices } from '../time-slices.ts';
 
 /**
  * The analyzer's own version: bump it whenever its code changes the terms. Together with the
@@ -266,6 +267,18 @@ const MIN_UNKNOWN_HEAD = 6;
 /** Linking elements (Fugenelemente) between the parts of a German compound. */
 const LINKS = ['s', 'es', 'n', 'en'];
 
+function countWords(text: string, counts: Map<string, number>): void {
+  for (const token of text.match(TOKEN) ?? []) {
+    if (token.length < MIN_PART) continue;
+    const word = token.toLowerCase();
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+}
+
+function frequentWords(counts: ReadonlyMap<string, number>): string[] {
+  return [...counts].filter(([, count]) => count >= 2).map(([word]) => word).sort();
+}
+
 /**
  * Splits German compounds into two known words, so that "Friedenstruppen" also matches
  * "Truppen" and "Frieden", and the other way round. The vocabulary is the corpus's own (words
@@ -281,14 +294,18 @@ export class Decompounder {
   /** Words of at least MIN_PART letters that occur at least twice in the texts. */
   static vocabularyOf(texts: Iterable<string>): string[] {
     const counts = new Map<string, number>();
+    for (const text of texts) countWords(text, counts);
+    return frequentWords(counts);
+  }
+
+  /** {@link vocabularyOf}, pausing between texts for the event loop (a bot building in the background). */
+  static async vocabularyOfAsync(texts: Iterable<string>, slices: TimeSlices): Promise<string[]> {
+    const counts = new Map<string, number>();
     for (const text of texts) {
-      for (const token of text.match(TOKEN) ?? []) {
-        if (token.length < MIN_PART) continue;
-        const word = token.toLowerCase();
-        counts.set(word, (counts.get(word) ?? 0) + 1);
-      }
+      countWords(text, counts);
+      await slices.pause();
     }
-    return [...counts].filter(([, count]) => count >= 2).map(([word]) => word).sort();
+    return frequentWords(counts);
   }
 
   /** The two parts of a compound, lower-cased, or an empty list when it is not one. */

@@ -67,10 +67,18 @@ export class CompactMiniSearch<T> extends MiniSearch<T> {
   }
 
   toCompact(): CompactEngine {
-    const index: CompactEngine['index'] = [];
+    return { ...this.compactHead(), index: [...this.compactIndexEntries()] };
+  }
+
+  /** The compact form's terms, one at a time (its bulk: a caller can serialise them in slices). */
+  *compactIndexEntries(): Generator<CompactEngine['index'][number]> {
     for (const [term, fields] of this._index) {
-      index.push([term, [...fields].map(([fieldId, frequencies]) => [fieldId, [...frequencies.keys()], [...frequencies.values()]])]);
+      yield [term, [...fields].map(([fieldId, frequencies]) => [fieldId, [...frequencies.keys()], [...frequencies.values()]])];
     }
+  }
+
+  /** The compact form without its terms; `index` is its last key. */
+  compactHead(): Omit<CompactEngine, 'index'> {
     return {
       documentCount: this._documentCount,
       nextId: this._nextId,
@@ -80,7 +88,6 @@ export class CompactMiniSearch<T> extends MiniSearch<T> {
       documentIds: [[...this._documentIds.keys()], [...this._documentIds.values()]],
       fieldLength: [[...this._fieldLength.keys()], [...this._fieldLength.values()]],
       storedFields: [[...this._storedFields.keys()], [...this._storedFields.values()]],
-      index,
     };
   }
 

@@ -2,6 +2,7 @@ import type { Options } from 'minisearch';
 import type { Passage } from '../articles/article.ts';
 import { Analyzer, Decompounder } from './analyzer.ts';
 import { CompactMiniSearch, type CompactEngine, type TermPostings } from './compact-minisearch.ts';
+import { TimeSlices } from '../time-slices.ts';
 
 /**
  * A lexical match: the passage's label (its position in the store), its BM25 score, and how
@@ -149,13 +150,28 @@ export class LexicalIndex {
   }
 
   /**
-   * Builds in chunks that yield to the event loop, so that a bot reindexing in the background
-   * keeps answering interactions within Discord's 3-second deadline.
+   * Builds in slices that yield to the event loop, each a few milliseconds of work, so that a
+   * bot reindexing in the background keeps answering questions at once (issue #12: the event
+   * loop never waits 100 ms).
    */
   static async buildAsync(passages: readonly Passage[], analyzer: Analyzer = Analyzer.load()): Promise<LexicalIndex> {
-    const { engine, corpusAnalyzer, vocabulary } = LexicalIndex.prepare(passages, analyzer);
-    await engine.addAllAsync(passages.map(toDocument), { chunkSize: 200 });
-    return new LexicalIndex(engine, corpusAnalyzer, vocabulary, documentFrequencies(passages, corpusAnalyzer));
+    const slices = new TimeSlices();
+    const vocabulary = await Decompounder.vocabularyOfAsync(
+      passages.map((passage) => passage.text),
+      slices,
+    );
+    const corpusAnalyzer = analyzer.withVocabulary(new Set(vocabulary));
+    const engine = new CompactMiniSearch<LexicalDocument>(LexicalIndex.options(corpusAnalyzer));
+    for (const [label, passage] of passages.entries()) {
+      engine.add(toDocument(passage, label));
+      await slices.pause();
+    }
+    const frequencies = new Map<string, number>();
+    for (const passage of passages) {
+      countDocumentFrequencies(passage, corpusAnalyzer, frequencies);
+      await slices.pause();
+    }
+    return new LexicalIndex(engine, corpusAnalyzer, vocabulary, frequencies);
   }
 
   private static prepare(passages: readonly Passage[], analyzer: Analyzer): { engine: CompactMiniSearch<LexicalDocument>; corpusAnalyzer: Analyzer; vocabulary: string[] } {
@@ -340,15 +356,34 @@ export class LexicalIndex {
     return this.serialized;
   }
 
-  private serialize(): string {
-    const stored: StoredLexicalIndex = {
+  /** {@link toJSON} in slices that yield to the event loop (the same text; a build prepares it in the background). */
+  async toJSONAsync(): Promise<string> {
+    if (this.serialized !== null) return this.serialized;
+    const slices = new TimeSlices();
+    const { engine: _engine, ...head } = this.stored({ ...this.engine.compactHead(), index: [] });
+    const terms: string[] = [];
+    for (const entry of this.engine.compactIndexEntries()) {
+      terms.push(JSON.stringify(entry));
+      await slices.pause();
+    }
+    // `engine` is the stored form's last key, and `index` the engine's.
+    const engineHead = JSON.stringify(this.engine.compactHead());
+    this.serialized ??= `${JSON.stringify(head).slice(0, -1)},"engine":${engineHead.slice(0, -1)},"index":[${terms.join(',')}]}}`;
+    return this.serialized;
+  }
+
+  private stored(engine: CompactEngine): StoredLexicalIndex {
+    return {
       analyzerId: this.analyzer.id,
       storage: STORAGE,
       vocabulary: [...this.vocabulary],
       documentFrequency: Object.fromEntries(this.documentFrequency),
-      engine: this.engine.toCompact(),
+      engine,
     };
-    return JSON.stringify(stored);
+  }
+
+  private serialize(): string {
+    return JSON.stringify(this.stored(this.engine.toCompact()));
   }
 }
 
@@ -364,10 +399,12 @@ function toDocument(passage: Passage, label: number): LexicalDocument {
 /** In how many passages (text or title) each term occurs, for IDF weights. */
 function documentFrequencies(passages: readonly Passage[], analyzer: Analyzer): Map<string, number> {
   const frequencies = new Map<string, number>();
-  for (const passage of passages) {
-    for (const term of new Set([...analyzer.analyze(passage.text), ...analyzer.analyze(passage.title)])) {
-      frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
-    }
-  }
+  for (const passage of passages) countDocumentFrequencies(passage, analyzer, frequencies);
   return frequencies;
+}
+
+function countDocumentFrequencies(passage: Passage, analyzer: Analyzer, frequencies: Map<string, number>): void {
+  for (const term of new Set([...analyzer.analyze(passage.text), ...analyzer.analyze(passage.title)])) {
+    frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+  }
 }

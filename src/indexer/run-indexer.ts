@@ -6,7 +6,8 @@ import type { Embedder } from '../embedding/embedder.ts';
 import type { ModelSettings } from '../embedding/model-settings.ts';
 import { openEmbedder } from '../embedding/open-embedder.ts';
 import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.ts';
-import { buildIndex, type BuildProgress } from '../index/build-index.ts';
+import { buildIndex, type BuildProgress } from './build-index.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
 import type { BuildLockOptions } from '../index/build-lock.ts';
 import { installLatestLocked, type DeploymentBuildLock, type IndexDistribution } from '../index/generation-distribution.ts';
 import { currentGeneration, loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
@@ -70,7 +71,10 @@ export interface IndexSummary {
   readonly removed: string[];
   readonly unchanged: number;
   readonly skipped: SkippedFile[];
+  /** Passages embedded by this run. */
   readonly embeddedPassages: number;
+  /** Passages an earlier run had embedded before it was stopped (taken from the embedding cache). */
+  readonly resumedPassages: number;
   /** The dense side's calibration (hybrid only), and whether the previous index's was kept (same passages, same model). */
   readonly denseCalibration: DenseCalibration | null;
   readonly denseCalibrationReused: boolean;
@@ -152,7 +156,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       } else if (options.embedder === null && options.modelUnavailableReason) {
         modelProblem = options.modelUnavailableReason;
       } else {
-        const opened = await openEmbedder(options.modelSettings);
+        const opened = await openEmbedder(options.modelSettings, logger);
         ownEmbedder = opened.embedder;
         embedder = opened.embedder;
         modelProblem = opened.unavailableReason;
@@ -184,6 +188,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
           unchanged: articles.length,
           skipped,
           embeddedPassages: 0,
+          resumedPassages: 0,
           seconds,
           passagesPerSecond: previous.passages.length / seconds,
           timings: { parse: parseSeconds, chunk: 0, embed: 0, insert: 0, lexical: 0, save: 0 },
@@ -201,6 +206,8 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
       mode,
       ...(options.hnsw ? { hnsw: options.hnsw } : {}),
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      cacheDir: options.indexDir,
+      logger,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -222,6 +229,9 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     const saveStarted = performance.now();
     const buildSeconds = (saveStarted - started) / 1000;
     const manifest = await saveIndex(options.indexDir, { ...built.index, manifest: { ...built.index.manifest, buildSeconds, denseCalibration } });
+    // The new generation holds every vector the cache kept for a resumed build.
+    await EmbeddingCache.remove(options.indexDir).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'The embedding cache could not be removed'));
+    if (built.resumedPassages > 0) logger.info({ resumed: built.resumedPassages }, `Resumed an unfinished build: ${built.resumedPassages} passages were embedded before it stopped`);
     if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
@@ -237,6 +247,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
         ...built.changes,
         skipped,
         embeddedPassages: built.embeddedPassages,
+        resumedPassages: built.resumedPassages,
         denseCalibration,
         denseCalibrationReused: denseCalibration !== null && denseCalibration === previousCalibration,
         seconds,

@@ -1,39 +1,63 @@
 /**
- * Child process: /ask answer time in the real bot against the local Discord twin.
+ * Child process: /ask answer time in the real bot against the local Discord twin, idle and while
+ * a /reindex re-embeds the whole corpus.
  *
- * The index is hybrid, built with the fixture model from the 10kGNAD articles, the XQuAD-de
- * articles and, to pass the wanted passage count, extra articles whose paragraphs are
- * recombined from corpus sentences (seeded, so every run indexes the same text). The bot is
- * started with startHarness (cooldown 0) on that index. Questions (XQuAD-de, German) are sent
- * one after another, from rotating members; each is timed from just before the interaction is
- * sent to the moment the twin holds the edited (final) reply. Questions start at least
- * `intervalMs` apart (default 50 ms, 20 per second): discord.js holds the client to Discord's
- * global limit of 50 requests per second, so questions sent back to back make every 50th reply
- * wait for the next second, which measures the pacing of the benchmark, not the bot.
+ * The seeds are a copy (in the work folder) of the 10kGNAD and XQuAD-de articles and, to pass the
+ * wanted passage count, extra articles whose paragraphs are recombined from corpus sentences
+ * (seeded, so every run indexes the same text). The index is built first by `npm run index`'s
+ * own code in another process (src/cli/index.ts, hybrid, the chosen model), so that this
+ * process's memory is the bot's. The bot is started with startHarness (cooldown 0) on that
+ * index and loads the model as it does in production, in its inference worker.
+ *
+ * Idle: questions (XQuAD-de, German) are sent one after another from rotating members, each
+ * timed from just before the interaction is sent to the moment the twin holds the edited (final)
+ * reply; they start at least `intervalMs` apart (default 50 ms): discord.js holds the client to
+ * Discord's global limit of 50 requests per second, so questions sent back to back would measure
+ * the pacing of the benchmark, not the bot.
+ *
+ * During a reindex: every paragraph of every article is changed (a sentence is added), so that
+ * the rebuild embeds the whole corpus again; a moderator sends /reindex, and a question is sent
+ * every `reindexIntervalMs` (150 ms) until the summary arrives, without waiting for the
+ * previous answer, as members keep asking.
+ *
+ * Throughout: the event loop's longest delay (perf_hooks, 10 ms resolution) and the process's
+ * resident memory, sampled every 250 ms and as the kernel's peak.
  */
 
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { resolveModelSettings } from '../../src/embedding/model-settings.ts';
-import { runIndexer } from '../../src/indexer/run-indexer.ts';
-import { ask, FIXTURE_MODEL, startHarness } from '../e2e/bot-harness.ts';
-import { childArguments, percentile, writeJson } from './bench-support.ts';
+import { PermissionFlagsBits } from 'discord.js';
+import { chunkArticle } from '../../src/articles/chunk-article.ts';
+import { readArticles } from '../../src/articles/read-articles.ts';
+import { ask, startHarness, type Harness } from '../e2e/bot-harness.ts';
+import { childArguments, MB, peakRssBytes, percentile, PROJECT_ROOT, rssBytes, writeJson } from './bench-support.ts';
 import { Random } from './synthetic.ts';
 
 export interface BotTask {
   readonly corpusDir: string;
+  /** Only the first this many 10kGNAD articles (by file name); all when absent. */
+  readonly corpusArticles?: number;
   readonly xquadDir: string;
   readonly questionsFile: string;
   readonly workDir: string;
+  readonly modelDir: string;
+  readonly dtype: string;
   readonly passages: number;
   readonly questions: number;
-  /** Least time between two questions being sent (see the header). */
+  /** Least time between two idle questions being sent (see the header). */
   readonly intervalMs: number;
+  /** Time between two questions during the reindex. */
+  readonly reindexIntervalMs: number;
+  /** Skip the reindex phase. */
+  readonly noReindex: boolean;
   readonly resultFile: string;
 }
 
 export interface BotReport {
+  readonly model: string;
   readonly passages: number;
   readonly articles: number;
   readonly questions: number;
@@ -47,6 +71,23 @@ export interface BotReport {
   readonly search_p50_ms: number;
   readonly search_p95_ms: number;
   readonly violations: number;
+  readonly during_reindex: {
+    readonly p50_ms: number;
+    readonly p95_ms: number;
+    readonly max_ms: number;
+    readonly questions: number;
+    /** Answered by meaning and words (hybrid), as before the reindex. */
+    readonly answered: number;
+    readonly reindex_s: number;
+    readonly embedded_passages: number;
+    readonly passages_per_s: number;
+  } | null;
+  /** The event loop's longest delay, over the idle questions and the reindex. */
+  readonly event_loop_max_ms: number;
+  /** The bot process's peak resident memory (the kernel's high-water mark). */
+  readonly rss_mb: number;
+  readonly rss_sampled_max_mb: number;
+  readonly initial_build_s: number;
 }
 
 const WARMUP = 5;
@@ -65,8 +106,6 @@ async function corpusSentences(dir: string): Promise<string[]> {
 
 /** Writes `articles` seeded articles of recombined corpus sentences into `dir`. */
 async function writeMixedArticles(dir: string, sentences: readonly string[], articles: number): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
   const random = new Random(42);
   const pick = (): string => sentences[Math.floor(random.next() * sentences.length)]!;
   for (let a = 0; a < articles; a++) {
@@ -76,56 +115,144 @@ async function writeMixedArticles(dir: string, sentences: readonly string[], art
   }
 }
 
-const task = childArguments<BotTask>();
-const seedsDir = path.join(task.workDir, 'bot-mixed-articles');
-const indexDir = path.join(task.workDir, 'bot-index');
-const modelSettings = resolveModelSettings({ modelDir: FIXTURE_MODEL });
+/** Adds a sentence to every body paragraph (blocks after category and title) of every article. */
+async function reviseEveryParagraph(dir: string): Promise<void> {
+  for (const file of (await readdir(dir)).filter((name) => name.endsWith('.txt'))) {
+    const blocks = (await readFile(path.join(dir, file), 'utf8')).split(/\n\s*\n/).map((block) => block.trim()).filter(Boolean);
+    const revised = blocks.map((block, i) => (i < 2 ? block : `${block} Dieser Absatz wurde überarbeitet.`));
+    await writeFile(path.join(dir, file), `${revised.join('\n\n')}\n`);
+  }
+}
 
-// How many passages the real articles give, then enough mixed articles to reach the target.
+/** `npm run index`'s code in its own process; resolves with its JSON summary. */
+async function indexWithCli(task: BotTask, seedsDir: string, indexDir: string): Promise<{ seconds: number; passages: number; articles: number; mode: string }> {
+  const env = { ...process.env, EMBEDDING_MODEL_DIR: task.modelDir, EMBEDDING_DTYPE: task.dtype, LOG_LEVEL: 'warn' };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', 'index.ts'), '--seeds', seedsDir, '--index', indexDir, '--mode', 'hybrid', '--rebuild', '--json'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`npm run index failed (exit ${code})`);
+  return JSON.parse(stdout) as { seconds: number; passages: number; articles: number; mode: string };
+}
+
+function summary(latencies: readonly number[]): { p50_ms: number; p95_ms: number; max_ms: number } {
+  return { p50_ms: percentile(latencies, 50), p95_ms: percentile(latencies, 95), max_ms: Math.max(...latencies) };
+}
+
+const task = childArguments<BotTask>();
+const seedsDir = path.join(task.workDir, 'bot-seeds');
+const indexDir = path.join(task.workDir, 'bot-index');
+
+await rm(seedsDir, { recursive: true, force: true });
 await rm(indexDir, { recursive: true, force: true });
-let built = await runIndexer({ seedsDir: [task.corpusDir, task.xquadDir], indexDir, mode: 'lexical', modelSettings, previous: null });
-const missing = task.passages - built.summary.passages;
-await writeMixedArticles(seedsDir, await corpusSentences(task.corpusDir), Math.max(0, Math.ceil(missing / PARAGRAPHS_PER_ARTICLE)));
-await rm(indexDir, { recursive: true, force: true });
-process.stderr.write(`  bot: building a hybrid index of ${task.passages}+ passages with the fixture model\n`);
-built = await runIndexer({ seedsDir: [task.corpusDir, task.xquadDir, seedsDir], indexDir, mode: 'hybrid', rebuild: true, modelSettings, previous: null });
-if (built.summary.mode !== 'hybrid') throw new Error(`the bot index is ${built.summary.mode}: ${built.summary.notice}`);
+await mkdir(seedsDir, { recursive: true });
+const corpusFiles = (await readdir(task.corpusDir)).sort().slice(0, task.corpusArticles ?? Infinity);
+for (const file of corpusFiles) await cp(path.join(task.corpusDir, file), path.join(seedsDir, file));
+for (const file of await readdir(task.xquadDir)) await cp(path.join(task.xquadDir, file), path.join(seedsDir, `xquad-${file}`));
+const { articles } = await readArticles(seedsDir);
+const have = articles.reduce((sum, article) => sum + chunkArticle(article).length, 0);
+await writeMixedArticles(seedsDir, await corpusSentences(task.corpusDir), Math.max(0, Math.ceil((task.passages - have) / PARAGRAPHS_PER_ARTICLE)));
+process.stderr.write(`  bot: building a hybrid index of ${task.passages}+ passages with ${path.basename(task.modelDir)} (npm run index)\n`);
+const built = await indexWithCli(task, seedsDir, indexDir);
+if (built.mode !== 'hybrid') throw new Error(`the bot index is ${built.mode}`);
+process.stderr.write(`  bot: ${built.passages} passages indexed in ${built.seconds.toFixed(0)} s\n`);
 
 const questions = (await readFile(task.questionsFile, 'utf8'))
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => (JSON.parse(line) as { question: string }).question);
 
-const harness = await startHarness({ buildIndex: false, env: { QUELLE_SEEDS_DIR: seedsDir, QUELLE_INDEX_DIR: indexDir, QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent' } });
+const harness: Harness = await startHarness({
+  seedsDir,
+  indexDir,
+  buildIndex: false,
+  env: { QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent', EMBEDDING_MODEL_DIR: task.modelDir, EMBEDDING_DTYPE: task.dtype },
+});
+const loop = monitorEventLoopDelay({ resolution: 10 });
+let rssSampledMax = 0;
+const sampler = setInterval(() => (rssSampledMax = Math.max(rssSampledMax, rssBytes())), 250);
 try {
   const loaded = harness.bot.service.current?.index.manifest.counts.passages ?? 0;
-  if (loaded !== built.summary.passages) throw new Error(`the bot serves ${loaded} passages, expected ${built.summary.passages}`);
+  if (loaded !== built.passages) throw new Error(`the bot serves ${loaded} passages, expected ${built.passages}`);
+  if (harness.bot.service.current?.denseUnavailableReason()) throw new Error(`the bot does not search by meaning: ${harness.bot.service.current.denseUnavailableReason()}`);
   const members = Array.from({ length: MEMBERS }, (_, i) => harness.twin.addMember({ username: `bench${i}` }).id);
+  loop.enable();
+
+  /** Sends one question and resolves with its time to the final reply, and the footer's search figures. */
+  const timedQuestion = async (i: number): Promise<{ ms: number; hybrid: boolean; searchMs: number | null }> => {
+    const started = performance.now();
+    const handle = await ask(harness.twin, questions[i % questions.length]!, { user: members[i % MEMBERS]!, locale: 'de' });
+    const final = await handle.waitForFinal(30_000);
+    const ms = performance.now() - started;
+    // The footer reads "Suche: hybrid · 12 ms · …": the mode and the bot's own search time.
+    const footer = /^Suche: hybrid · (\d+) ms/.exec(final.embeds[0]?.footer?.text ?? '');
+    return { ms, hybrid: footer !== null, searchMs: footer ? Number(footer[1]) : null };
+  };
+
   const latencies: number[] = [];
   const searches: number[] = [];
   let answered = 0;
   let lastSent = -Infinity;
   for (let i = 0; i < WARMUP + task.questions; i++) {
-    const question = questions[i % questions.length]!;
     const wait = lastSent + task.intervalMs - performance.now();
     if (wait > 0) await delay(wait);
-    const started = performance.now();
-    lastSent = started;
-    const handle = await ask(harness.twin, question, { user: members[i % MEMBERS]!, locale: 'de' });
-    const final = await handle.waitForFinal(10_000);
-    const elapsed = performance.now() - started;
+    lastSent = performance.now();
+    const { ms, hybrid, searchMs } = await timedQuestion(i);
     if (i < WARMUP) continue;
-    latencies.push(elapsed);
-    // The footer reads "Suche: hybrid · 12 ms · …": the mode and the bot's own search time.
-    const footer = /^Suche: hybrid · (\d+) ms/.exec(final.embeds[0]?.footer?.text ?? '');
-    if (footer) {
+    latencies.push(ms);
+    if (hybrid) {
       answered++;
-      searches.push(Number(footer[1]));
+      searches.push(searchMs!);
     }
   }
+  const idleLoopMax = loop.max / 1e6;
+
+  let duringReindex: BotReport['during_reindex'] = null;
+  if (!task.noReindex) {
+    await reviseEveryParagraph(seedsDir);
+    const moderator = harness.twin.addMember({ username: 'moderator', permissions: PermissionFlagsBits.ManageGuild });
+    process.stderr.write(`  bot: /reindex of every passage, a question every ${task.reindexIntervalMs} ms\n`);
+    const reindexStarted = performance.now();
+    const reindex = await harness.twin.sendCommand({ name: 'reindex', user: moderator.id });
+    let done = false;
+    // The summary edits the reply; after 14 minutes (interaction tokens expire at 15) the bot
+    // posts it in the channel instead, as a message of no interaction.
+    const finished = Promise.any([
+      reindex.waitForEdit((message) => message.embeds.length > 0, 60 * 60_000),
+      harness.twin.waitForChannelMessage((message) => message.interactionId === undefined && message.embeds.length > 0, 60 * 60_000),
+    ]).finally(() => (done = true));
+    const pending: Array<Promise<{ ms: number; hybrid: boolean }>> = [];
+    for (let i = 0; !done; i++) {
+      pending.push(timedQuestion(i));
+      await Promise.race([delay(task.reindexIntervalMs), finished]);
+    }
+    const result = await finished;
+    const reindexSeconds = (performance.now() - reindexStarted) / 1000;
+    const answers = await Promise.all(pending);
+    const last = harness.bot.service.lastReindexRecord;
+    if (!last) throw new Error(`the reindex did not finish: ${result.embeds[0]?.title ?? ''} ${result.embeds[0]?.description ?? ''}`);
+    duringReindex = {
+      ...summary(answers.map((a) => a.ms)),
+      questions: answers.length,
+      answered: answers.filter((a) => a.hybrid).length,
+      reindex_s: reindexSeconds,
+      embedded_passages: last.summary.embeddedPassages,
+      passages_per_s: last.summary.embeddedPassages / last.summary.seconds,
+    };
+    process.stderr.write(
+      `  bot: reindex embedded ${last.summary.embeddedPassages} passages in ${last.summary.seconds.toFixed(0)} s; ${answers.length} questions, p95 ${duringReindex.p95_ms.toFixed(0)} ms, event loop max ${(loop.max / 1e6).toFixed(0)} ms (idle ${idleLoopMax.toFixed(0)} ms)\n`,
+    );
+  }
+  loop.disable();
+
   const report: BotReport = {
-    passages: built.summary.passages,
-    articles: built.summary.articles,
+    model: path.basename(task.modelDir),
+    passages: built.passages,
+    articles: built.articles,
     questions: latencies.length,
     answered,
     p50_ms: percentile(latencies, 50),
@@ -136,8 +263,14 @@ try {
     search_p50_ms: percentile(searches, 50),
     search_p95_ms: percentile(searches, 95),
     violations: harness.twin.violations.length,
+    during_reindex: duringReindex,
+    event_loop_max_ms: loop.max / 1e6,
+    rss_mb: peakRssBytes() / MB,
+    rss_sampled_max_mb: rssSampledMax / MB,
+    initial_build_s: built.seconds,
   };
   await writeJson(task.resultFile, report);
 } finally {
+  clearInterval(sampler);
   await harness.stop();
 }

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Article } from '../../src/articles/article.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
-import { buildIndex } from '../../src/index/build-index.ts';
+import { buildIndex } from '../../src/indexer/build-index.ts';
 import { indexDiskBytes, loadIndex, saveIndex } from '../../src/index/index-store.ts';
 import { VECTORS_FILE } from '../../src/index/manifest.ts';
 import { VectorIndex, type HnswParameters } from '../../src/index/vector-index.ts';

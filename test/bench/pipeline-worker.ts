@@ -1,20 +1,23 @@
 /**
- * Child process: the indexing pipeline (runIndexer, hybrid) on a corpus folder with the fixture
- * model. The model is loaded first and handed to runIndexer, as the bot does, so that its
- * start-up cost is reported apart from the per-passage work.
+ * Child process: the indexing pipeline (runIndexer, hybrid, rebuild) on a corpus folder with a
+ * model, through the product's inference worker, as `npm run index` runs it. The model is loaded
+ * first and handed to runIndexer, as the bot does, so that its start-up cost is reported apart
+ * from the per-passage work.
  */
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveModelSettings } from '../../src/embedding/model-settings.ts';
-import { loadTransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+import { loadCoreConfig } from '../../src/config.ts';
+import { openEmbedder } from '../../src/embedding/open-embedder.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { childArguments, MB, peakRssBytes, writeJson } from './bench-support.ts';
 
 export interface PipelineTask {
   readonly corpusDir: string;
   readonly modelDir: string;
+  readonly dtype: string;
   readonly resultFile: string;
 }
 
@@ -33,6 +36,7 @@ export interface PipelineReport {
   readonly save_s: number;
   /** Wall time not in any phase: the lock, reading the (absent) previous index, bookkeeping. */
   readonly other_s: number;
+  /** Passages over runIndexer's wall time (the model loaded before). */
   readonly passages_per_s: number;
   /** (wall − embed) / wall: everything but embedding, as a share of runIndexer's wall time. */
   readonly non_embed_share: number;
@@ -42,9 +46,10 @@ export interface PipelineReport {
 const task = childArguments<PipelineTask>();
 const indexDir = await mkdtemp(path.join(os.tmpdir(), 'quelle-bench-pipeline-'));
 try {
-  const modelSettings = resolveModelSettings({ modelDir: task.modelDir });
+  const modelSettings = resolveModelSettings({ modelDir: task.modelDir, dtype: task.dtype, inference: loadCoreConfig(process.env).model.inference });
   const modelStarted = performance.now();
-  const embedder = await loadTransformersEmbedder(modelSettings);
+  const { embedder, unavailableReason } = await openEmbedder(modelSettings);
+  if (!embedder) throw new Error(`the model does not load: ${unavailableReason}`);
   const modelLoadSeconds = (performance.now() - modelStarted) / 1000;
   const { summary } = await runIndexer({ seedsDir: task.corpusDir, indexDir, mode: 'hybrid', rebuild: true, modelSettings, embedder, previous: null });
   await embedder.dispose();

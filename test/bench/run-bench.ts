@@ -8,13 +8,17 @@
  *   npm run bench -- --json                         one JSON document instead of the tables
  *   npm run bench -- --json-file out.json           the tables, and the JSON document in a file
  *   npm run bench -- --sweep                        only the HNSW parameter sweep (at 100k)
- *   npm run bench -- --sections vectors,bot         choose sections: vectors, pipeline, bot, sweep
+ *   npm run bench -- --sections vectors,bot         choose sections: vectors, model, pipeline, bot, resume, sweep
+ *   npm run bench -- --model e5-shaped|fixture|bundled|DIR [--dtype q8|fp32]
+ *                                                   the model of the model, pipeline, bot and resume
+ *                                                   sections (default e5-shaped, made on demand)
  *
  * Other options: --queries N (500), --budget S (seconds of timed queries per engine and size,
  * 30), --m / --ef-construction / --ef-search (HNSW for quelle; default DEFAULT_HNSW),
  * --sweep-size (100000), --sweep-m, --sweep-efc, --sweep-ef, --sweep-recall (0.99),
  * --reuse-sweep (take sweep measurements an earlier run saved in the work dir, e.g. to apply
- * another --sweep-recall without rebuilding), --bot-passages (10000), --bot-questions (200),
+ * another --sweep-recall without rebuilding), --bot-passages (10000), --bot-corpus-articles (the
+ * first N 10kGNAD articles only; all by default), --bot-questions (200),
  * --bot-interval-ms (50), --seed, --work-dir (data and indexes; default $TMPDIR/quelle-bench),
  * --force (run engines beyond their limits), --timeout-min (per child process, 60),
  * --ef-probe 32,64,128 (after quelle's measurement, reload its vectors with each efSearch and
@@ -39,9 +43,20 @@
  * --sweep-recall (0.99: the 0.98 target plus a margin, since recall at a fixed efSearch falls as
  * the index grows); settings within 10% of that p50 are decided by the shorter build.
  *
- * Pipeline: runIndexer (hybrid, rebuild) on ../shared/corpora/10kgnad/articles with the fixture
- * model; wall time and its phases. Bot: /ask through the local Discord twin on a hybrid index of
- * ≥ 10k passages (bot-worker.ts), timed from sending the interaction to the edited reply.
+ * Models (--model): `e5-shaped` is multilingual-e5-small's architecture and tokenizer type with
+ * random weights (tools/models/e5-shaped.ts; made into .cache/models/e5-shaped/ on first use, 15 s),
+ * what the real model costs; `fixture` the tests' 64-d bag of words, which costs nothing;
+ * `bundled` the real model converted by `npm run model:bundled`; or any model directory.
+ *
+ * Model (model-worker.ts): the bare model on its own thread: query embedding p50/p95 and
+ * passages per second for several batch shapes, on a sample of 10kGNAD. Pipeline: runIndexer
+ * (hybrid, rebuild) on ../shared/corpora/10kgnad/articles through the product's inference worker;
+ * wall time, its phases, and passages per second against the bare model's. Bot (bot-worker.ts):
+ * /ask through the local Discord twin on a hybrid index of ≥ 10k passages, idle and while a
+ * /reindex re-embeds all of them (a question every --reindex-interval-ms, 150), timed from sending
+ * the interaction to the edited reply; the event loop's longest delay and the bot's memory.
+ * Resume: `npm run index -- --rebuild` of 10kGNAD killed (-9) at 90% of its embedding, then run
+ * again: how much of it the second run embeds, and whether the index answers.
  */
 
 import { existsSync } from 'node:fs';
@@ -50,14 +65,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HNSW, type HnswParameters } from '../../src/index/vector-index.ts';
+import { loadCoreConfig } from '../../src/config.ts';
 import { MB, progress, PROJECT_ROOT, round, runChild, writeJson } from './bench-support.ts';
 import type { BotReport, BotTask } from './bot-worker.ts';
 import type { BuildReport, BuildTask, ServeReport, ServeTask, SweepPoint, SweepTask, TruthTask } from './engine-worker.ts';
 import { ENGINE_NAMES, type EngineName } from './engines.ts';
+import type { ModelReport, ModelTask } from './model-worker.ts';
 import type { PipelineReport, PipelineTask } from './pipeline-worker.ts';
+import { DEFAULT_E5_SHAPED_DIR, ensureE5ShapedModel } from '../../tools/models/e5-shaped.ts';
+import { DEFAULT_BUNDLED_DIR } from '../../tools/models/bundled-e5.ts';
+import { resolveModelSettings } from '../../src/embedding/model-settings.ts';
+import { openEmbedder } from '../../src/embedding/open-embedder.ts';
+import { loadIndex } from '../../src/index/index-store.ts';
+import { runIndexer } from '../../src/indexer/run-indexer.ts';
+import { Retriever } from '../../src/retrieval/retriever.ts';
+import { killIndexerAt, runIndexerToEnd } from '../reliability/kill-harness.ts';
 import { DEFAULT_SEED, DIMENSION, generateBase, generateQueries, writeFloat32 } from './synthetic.ts';
 
-const SECTIONS = ['vectors', 'pipeline', 'bot', 'sweep'] as const;
+const SECTIONS = ['vectors', 'model', 'pipeline', 'bot', 'resume', 'sweep'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const CORPUS_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'corpora', '10kgnad', 'articles');
@@ -102,8 +127,15 @@ const { values: flags } = parseArgs({
     'sweep-ef': { type: 'string', default: '16,24,32,48,64,96,128,256' },
     'sweep-recall': { type: 'string', default: '0.99' },
     'bot-passages': { type: 'string', default: '10000' },
+    'bot-corpus-articles': { type: 'string' },
     'bot-questions': { type: 'string', default: '200' },
     'bot-interval-ms': { type: 'string', default: '50' },
+    'reindex-interval-ms': { type: 'string', default: '150' },
+    'no-reindex': { type: 'boolean', default: false },
+    model: { type: 'string', default: 'e5-shaped' },
+    dtype: { type: 'string', default: 'q8' },
+    'model-queries': { type: 'string', default: '200' },
+    'model-passages': { type: 'string', default: '400' },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     'work-dir': { type: 'string', default: path.join(os.tmpdir(), 'quelle-bench') },
     force: { type: 'boolean', default: false },
@@ -125,7 +157,7 @@ const sizes = integers('sizes', flags.sizes);
 const engines = flags.engines.split(',').map((name) => name.trim()) as EngineName[];
 for (const name of engines) if (!ENGINE_NAMES.includes(name)) throw new Error(`--engines: unknown engine "${name}" (known: ${ENGINE_NAMES.join(', ')})`);
 const sections = new Set<Section>(
-  (flags.sections ?? (flags.sweep ? 'sweep' : 'vectors,pipeline,bot')).split(',').map((name) => {
+  (flags.sections ?? (flags.sweep ? 'sweep' : 'vectors,model,pipeline,bot,resume')).split(',').map((name) => {
     if (!SECTIONS.includes(name.trim() as Section)) throw new Error(`--sections: unknown section "${name}" (known: ${SECTIONS.join(', ')})`);
     return name.trim() as Section;
   }),
@@ -235,27 +267,117 @@ async function benchEngine(engine: EngineName, count: number): Promise<EngineRes
   }
 }
 
-async function benchPipeline(): Promise<PipelineReport | { skipped: string }> {
-  if (!existsSync(CORPUS_DIR)) return { skipped: `${CORPUS_DIR} is absent (it comes with ../shared)` };
-  progress('pipeline: runIndexer on 10kGNAD with the fixture model');
-  const outcome = await runChild<PipelineReport>('pipeline-worker.ts', { corpusDir: CORPUS_DIR, modelDir: FIXTURE_MODEL } satisfies Omit<PipelineTask, 'resultFile'>, {
-    timeoutMs,
-    resultFile: path.join(workDir, 'results', 'pipeline.json'),
-  });
+/** The model directory --model names; the e5-shaped model is made first if needed. */
+function benchModelDir(): string {
+  switch (flags.model) {
+    case 'e5-shaped':
+      return ensureE5ShapedModel(path.join(PROJECT_ROOT, DEFAULT_E5_SHAPED_DIR), progress);
+    case 'fixture':
+      return FIXTURE_MODEL;
+    case 'bundled': {
+      const dir = path.join(PROJECT_ROOT, DEFAULT_BUNDLED_DIR);
+      if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`--model bundled: ${dir} is missing; make it with npm run model:bundled`);
+      return dir;
+    }
+    default: {
+      const dir = path.resolve(flags.model);
+      if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`--model: ${dir} is no model directory (no config.json); use e5-shaped, fixture, bundled or a model directory`);
+      return dir;
+    }
+  }
+}
+
+async function benchModel(modelDir: string): Promise<ModelReport | { skipped: string }> {
+  for (const needed of [CORPUS_DIR, XQUAD_QUESTIONS]) if (!existsSync(needed)) return { skipped: `${needed} is absent (it comes with ../shared)` };
+  progress(`model: the bare ${path.basename(modelDir)} (${flags.dtype}) on its own thread`);
+  const task: Omit<ModelTask, 'resultFile'> = {
+    modelDir,
+    dtype: flags.dtype,
+    corpusDir: CORPUS_DIR,
+    questionsFile: XQUAD_QUESTIONS,
+    queries: integer('model-queries', flags['model-queries']),
+    passages: integer('model-passages', flags['model-passages']),
+  };
+  const outcome = await runChild<ModelReport>('model-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', 'model.json') });
   return outcome.ok ? outcome.value : { skipped: outcome.reason };
 }
 
-async function benchBot(): Promise<BotReport | { skipped: string }> {
+async function benchPipeline(modelDir: string, model: ModelReport | undefined): Promise<(PipelineReport & { vs_model: number | null }) | { skipped: string }> {
+  if (!existsSync(CORPUS_DIR)) return { skipped: `${CORPUS_DIR} is absent (it comes with ../shared)` };
+  progress(`pipeline: runIndexer on 10kGNAD with ${path.basename(modelDir)} (${flags.dtype})`);
+  const outcome = await runChild<PipelineReport>('pipeline-worker.ts', { corpusDir: CORPUS_DIR, modelDir, dtype: flags.dtype } satisfies Omit<PipelineTask, 'resultFile'>, {
+    timeoutMs,
+    resultFile: path.join(workDir, 'results', 'pipeline.json'),
+  });
+  if (!outcome.ok) return { skipped: outcome.reason };
+  return { ...outcome.value, vs_model: model ? outcome.value.passages_per_s / model.passages_per_s : null };
+}
+
+interface ResumeReport {
+  readonly passages: number;
+  readonly killed_at: string;
+  readonly killed: boolean;
+  /** The second run: passages it embedded, and what it took from the killed run's cache. */
+  readonly rerun_embedded: number;
+  readonly rerun_resumed: number;
+  readonly rerun_embedded_share: number;
+  readonly rerun_s: number;
+  readonly full_build_s: number | null;
+  readonly answers: number;
+}
+
+/** kill -9 of `npm run index -- --rebuild` at 90% of its embedding, then the same command again. */
+async function benchResume(modelDir: string): Promise<ResumeReport | { skipped: string }> {
+  if (!existsSync(CORPUS_DIR)) return { skipped: `${CORPUS_DIR} is absent (it comes with ../shared)` };
+  const indexDir = path.join(workDir, 'resume-index');
+  await rm(indexDir, { recursive: true, force: true });
+  // A lexical index first: the killed build replaces an index, as a rebuild does, and has no vectors to reuse.
+  await runIndexer({ seedsDir: CORPUS_DIR, indexDir, mode: 'lexical', modelSettings: resolveModelSettings() });
+  progress(`resume: npm run index -- --rebuild with ${path.basename(modelDir)}, killed at 90% of its embedding`);
+  const started = performance.now();
+  const kill = await killIndexerAt({ seedsDir: CORPUS_DIR, indexDir, modelDir }, { label: '90% embedded', trigger: { kind: 'progress', phase: 'embed', fraction: 0.9 } });
+  const killedAfter = (performance.now() - started) / 1000;
+  progress(`resume: ${kill.killed ? `killed at ${kill.landed} after ${killedAfter.toFixed(0)} s` : kill.landed}; running it again`);
+  const rerun = await runIndexerToEnd({ seedsDir: CORPUS_DIR, indexDir, modelDir });
+  const { embedder, unavailableReason } = await openEmbedder(resolveModelSettings({ modelDir, dtype: flags.dtype }));
+  if (!embedder) return { skipped: `the model does not load: ${unavailableReason}` };
+  try {
+    const index = await loadIndex(indexDir);
+    const response = await new Retriever(index, embedder).search('Wie viele Menschen sind arbeitslos?', { k: 5, mode: 'hybrid' });
+    const { summary } = rerun;
+    return {
+      passages: summary.passages,
+      killed_at: kill.landed,
+      killed: kill.killed,
+      rerun_embedded: summary.embeddedPassages,
+      rerun_resumed: summary.resumedPassages,
+      rerun_embedded_share: summary.embeddedPassages / summary.passages,
+      rerun_s: summary.seconds,
+      full_build_s: kill.killed ? killedAfter / 0.9 : null,
+      answers: response.hits.length,
+    };
+  } finally {
+    await embedder.dispose();
+    await rm(indexDir, { recursive: true, force: true });
+  }
+}
+
+async function benchBot(modelDir: string): Promise<BotReport | { skipped: string }> {
   for (const needed of [CORPUS_DIR, XQUAD_DIR, XQUAD_QUESTIONS]) if (!existsSync(needed)) return { skipped: `${needed} is absent (it comes with ../shared)` };
-  progress('bot: /ask through the Discord twin');
+  progress(`bot: /ask through the Discord twin, ${path.basename(modelDir)} (${flags.dtype})`);
   const task: Omit<BotTask, 'resultFile'> = {
     corpusDir: CORPUS_DIR,
     xquadDir: XQUAD_DIR,
     questionsFile: XQUAD_QUESTIONS,
     workDir,
+    modelDir,
+    dtype: flags.dtype,
     passages: integer('bot-passages', flags['bot-passages']),
+    ...(flags['bot-corpus-articles'] ? { corpusArticles: integer('bot-corpus-articles', flags['bot-corpus-articles']) } : {}),
     questions: integer('bot-questions', flags['bot-questions']),
     intervalMs: Number(flags['bot-interval-ms']),
+    reindexIntervalMs: Number(flags['reindex-interval-ms']),
+    noReindex: flags['no-reindex'],
   };
   const outcome = await runChild<BotReport>('bot-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', 'bot.json') });
   return outcome.ok ? outcome.value : { skipped: outcome.reason };
@@ -334,7 +456,13 @@ interface Target {
   readonly met: boolean | null;
 }
 
-function evaluateTargets(results: Record<string, Partial<Record<EngineName, EngineResult>>>, pipeline: unknown, bot: unknown): Target[] {
+function evaluateTargets(
+  results: Record<string, Partial<Record<EngineName, EngineResult>>>,
+  pipeline: unknown,
+  bot: unknown,
+  model: ModelReport | undefined,
+  resume: ResumeReport | { skipped: string } | undefined,
+): Target[] {
   const targets: Target[] = [];
   const served = (size: number, engine: EngineName) => {
     const result = results[String(size)]?.[engine];
@@ -371,8 +499,11 @@ function evaluateTargets(results: Record<string, Partial<Record<EngineName, Engi
     );
   }
   if (pipeline && !('skipped' in (pipeline as object))) {
-    const p = pipeline as PipelineReport;
+    const p = pipeline as PipelineReport & { vs_model: number | null };
     targets.push({ target: 'pipeline: all but embedding ≤ 10% of wall time', value: `${(p.non_embed_share * 100).toFixed(1)}%`, met: p.non_embed_share <= 0.1 });
+    if (p.vs_model !== null) {
+      targets.push({ target: '#12 index throughput ≥ 90% of the bare model’s', value: `${p.passages_per_s.toFixed(1)} vs ${model!.passages_per_s.toFixed(1)} passages/s (${(p.vs_model * 100).toFixed(0)}%)`, met: p.vs_model >= 0.9 });
+    }
   }
   if (bot && !('skipped' in (bot as object))) {
     const b = bot as BotReport;
@@ -380,8 +511,30 @@ function evaluateTargets(results: Record<string, Partial<Record<EngineName, Engi
       { target: 'bot: /ask p50 ≤ 50 ms', value: `${ms(b.p50_ms)} ms`, met: b.p50_ms <= 50 },
       { target: 'bot: /ask p95 ≤ 150 ms', value: `${ms(b.p95_ms)} ms`, met: b.p95_ms <= 150 },
     );
+    if (model) {
+      const bound = 2 * model.query_p50_ms + 10;
+      targets.push({ target: '#12 idle /ask p50 ≤ 2 × bare query p50 + 10 ms', value: `${ms(b.p50_ms)} ms ≤ ${ms(bound)} ms?`, met: b.p50_ms <= bound });
+    }
+    if (b.during_reindex) {
+      targets.push({ target: '#12 /ask p95 ≤ 150 ms while a reindex runs', value: `${ms(b.during_reindex.p95_ms)} ms (${b.during_reindex.questions} questions)`, met: b.during_reindex.p95_ms <= 150 });
+    }
+    targets.push(
+      { target: '#12 event-loop delay ≤ 100 ms throughout', value: `${ms(b.event_loop_max_ms)} ms`, met: b.event_loop_max_ms <= 100 },
+      { target: '#12 bot RSS ≤ 1 GB', value: `${b.rss_mb.toFixed(0)} MB (peak)`, met: b.rss_mb <= 1024 },
+    );
+  }
+  if (resume && !('skipped' in resume)) {
+    targets.push({
+      target: '#12 kill -9 at 90%: the rerun embeds ≤ 15% and answers',
+      value: `${(resume.rerun_embedded_share * 100).toFixed(1)}% (${resume.rerun_embedded} of ${resume.passages}), ${resume.answers} hits`,
+      met: resume.killed && resume.rerun_embedded_share <= 0.15 && resume.answers > 0,
+    });
   }
   return targets;
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((value) => value.toFixed(2)).join(' ');
 }
 
 /** Rounds every number in a JSON-able value, for a readable document. */
@@ -398,9 +551,12 @@ function rounded(value: unknown): unknown {
 await mkdir(workDir, { recursive: true });
 const startedAt = new Date();
 const results: Record<string, Partial<Record<EngineName, EngineResult>>> = {};
-let pipeline: PipelineReport | { skipped: string } | undefined;
+let pipeline: (PipelineReport & { vs_model: number | null }) | { skipped: string } | undefined;
 let bot: BotReport | { skipped: string } | undefined;
+let model: ModelReport | { skipped: string } | undefined;
+let resume: ResumeReport | { skipped: string } | undefined;
 let sweep: SweepResult | undefined;
+const loadAverages: Record<string, string> = { start: loadAverage() };
 
 if (sections.has('vectors') || sections.has('sweep')) await ensureQueries();
 if (sections.has('vectors')) {
@@ -416,10 +572,26 @@ if (sections.has('vectors')) {
     }
   }
 }
-if (sections.has('pipeline')) pipeline = await benchPipeline();
-if (sections.has('bot')) bot = await benchBot();
+const modelDir = ['model', 'pipeline', 'bot', 'resume'].some((section) => sections.has(section as Section)) ? benchModelDir() : null;
+if (sections.has('model')) {
+  model = await benchModel(modelDir!);
+  loadAverages.model = loadAverage();
+}
+const bareModel = model && !('skipped' in model) ? model : undefined;
+if (sections.has('pipeline')) {
+  pipeline = await benchPipeline(modelDir!, bareModel);
+  loadAverages.pipeline = loadAverage();
+}
+if (sections.has('bot')) {
+  bot = await benchBot(modelDir!);
+  loadAverages.bot = loadAverage();
+}
+if (sections.has('resume')) {
+  resume = await benchResume(modelDir!);
+  loadAverages.resume = loadAverage();
+}
 if (sections.has('sweep')) sweep = await benchSweep();
-const targets = evaluateTargets(results, pipeline, bot);
+const targets = evaluateTargets(results, pipeline, bot, bareModel, resume);
 
 const meta = {
   started: startedAt.toISOString(),
@@ -433,11 +605,16 @@ const meta = {
   budget_s: budgetSeconds,
   seed,
   hnsw,
+  ...(modelDir ? { model: path.basename(modelDir), dtype: flags.dtype, inference: loadCoreConfig(process.env).model.inference } : {}),
+  /** The machine's 1-minute load average after each section (shared machines: read the figures with it). */
+  load_average: loadAverages,
 };
 
 const document = {
   ...(sections.has('vectors') ? { sizes: results } : {}),
+  ...(model ? { model } : {}),
   ...(pipeline ? { pipeline } : {}),
+  ...(resume ? { resume } : {}),
   ...(bot ? { bot } : {}),
   ...(sweep ? { sweep } : {}),
   targets,
@@ -484,27 +661,83 @@ if (flags.json) {
       out.push(markdownTable(['efSearch', 'p50 ms', 'p95 ms', 'recall@10'], ours.ef_probe.map((p) => [String(p.efSearch), ms(p.p50_ms), ms(p.p95_ms), fixed(p.recall_at_10, 4)])));
     }
   }
+  const modelName = `${meta.model ?? '–'} (${meta.dtype ?? '–'})`;
+  if (model) {
+    out.push(`\nThe bare model, ${modelName}, on its own thread (${meta.inference?.threads ?? '–'} onnxruntime threads; passages: batches sampled evenly from a build of ../shared/corpora/10kgnad, longest first):\n`);
+    if ('skipped' in model) out.push(`skipped: ${model.skipped}`);
+    else {
+      const d = model.details;
+      out.push(`load ${fixed(d.load_ms, 0)} ms, RSS ${fixed(d.rss_after_load_mb, 0)} MB after load, ${fixed(d.rss_peak_mb, 0)} MB peak; query embedding p50 ${ms(model.query_p50_ms)} ms, p95 ${ms(model.query_p95_ms)} ms (${d.queries} XQuAD-de questions)\n`);
+      out.push(
+        markdownTable(
+          ['batches', 'passages/batch', 'tokens/batch', 'passages in batches', 'passages/s', 'longest batch ms', 'batch p95 ms'],
+          d.batches.map((b) => [b.label, String(b.batch_size), b.batch_tokens === null ? '–' : String(b.batch_tokens), `${b.passages} in ${b.batches}`, fixed(b.passages_per_s, 1), ms(b.batch_max_ms), ms(b.batch_p95_ms)]),
+        ),
+      );
+    }
+  }
   if (pipeline) {
-    out.push('\nIndexing pipeline (runIndexer, hybrid, fixture model, ../shared/corpora/10kgnad):\n');
+    out.push(`\nIndexing pipeline (runIndexer, hybrid, rebuild, ${modelName} in the inference worker, ../shared/corpora/10kgnad):\n`);
     if ('skipped' in pipeline) out.push(`skipped: ${pipeline.skipped}`);
     else {
       const p = pipeline;
       out.push(
         markdownTable(
-          ['articles', 'passages', 'wall s', 'parse s', 'chunk s', 'embed s', 'insert s', 'lexical s', 'save s', 'other s', 'passages/s', 'non-embedding', 'model load s'],
-          [[String(p.articles), String(p.passages), fixed(p.wall_s, 2), fixed(p.parse_s, 2), fixed(p.chunk_s, 2), fixed(p.embed_s, 2), fixed(p.insert_s, 2), fixed(p.lexical_s, 2), fixed(p.save_s, 2), fixed(p.other_s, 2), fixed(p.passages_per_s, 0), `${(p.non_embed_share * 100).toFixed(1)}%`, fixed(p.model_load_s, 2)]],
+          ['articles', 'passages', 'wall s', 'parse s', 'chunk s', 'embed s', 'insert s', 'lexical s', 'save s', 'other s', 'passages/s', 'vs bare model', 'non-embedding', 'model load s'],
+          [
+            [
+              String(p.articles),
+              String(p.passages),
+              fixed(p.wall_s, 2),
+              fixed(p.parse_s, 2),
+              fixed(p.chunk_s, 2),
+              fixed(p.embed_s, 2),
+              fixed(p.insert_s, 2),
+              fixed(p.lexical_s, 2),
+              fixed(p.save_s, 2),
+              fixed(p.other_s, 2),
+              fixed(p.passages_per_s, p.passages_per_s < 100 ? 1 : 0),
+              p.vs_model === null ? '–' : `${(p.vs_model * 100).toFixed(0)}%`,
+              `${(p.non_embed_share * 100).toFixed(1)}%`,
+              fixed(p.model_load_s, 2),
+            ],
+          ],
         ),
       );
     }
   }
   if (bot) {
-    out.push('\nIn-bot /ask through the Discord twin (send → edited reply):\n');
+    out.push(`\nIn-bot /ask through the Discord twin (send → edited reply), ${modelName}:\n`);
     if ('skipped' in bot) out.push(`skipped: ${bot.skipped}`);
-    else
+    else {
       out.push(
         markdownTable(
           ['passages', 'questions', 'answered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'search p50 ms', 'search p95 ms', 'twin violations'],
           [[String(bot.passages), String(bot.questions), String(bot.answered), ms(bot.p50_ms), ms(bot.p95_ms), ms(bot.p99_ms), ms(bot.max_ms), String(bot.search_p50_ms), String(bot.search_p95_ms), String(bot.violations)]],
+        ),
+      );
+      const r = bot.during_reindex;
+      out.push(`\nWhile /reindex re-embeds every passage (a question every ${flags['reindex-interval-ms']} ms); the bot process throughout:\n`);
+      out.push(
+        markdownTable(
+          ['reindex s', 'embedded', 'passages/s', 'questions', 'answered (hybrid)', 'p50 ms', 'p95 ms', 'max ms', 'event loop max ms', 'bot RSS peak MB'],
+          [
+            r
+              ? [fixed(r.reindex_s, 1), String(r.embedded_passages), fixed(r.passages_per_s, 1), String(r.questions), String(r.answered), ms(r.p50_ms), ms(r.p95_ms), ms(r.max_ms), ms(bot.event_loop_max_ms), fixed(bot.rss_mb, 0)]
+              : ['–', '–', '–', '–', '–', '–', '–', '–', ms(bot.event_loop_max_ms), fixed(bot.rss_mb, 0)],
+          ],
+        ),
+      );
+    }
+  }
+  if (resume) {
+    out.push(`\nResume: npm run index -- --rebuild of 10kGNAD, ${modelName}, killed (-9) at 90% of its embedding, then run again:\n`);
+    if ('skipped' in resume) out.push(`skipped: ${resume.skipped}`);
+    else
+      out.push(
+        markdownTable(
+          ['passages', 'killed in', 'rerun embedded', 'taken from the cache', 'rerun s', 'hits for a question'],
+          [[String(resume.passages), resume.killed_at, `${resume.rerun_embedded} (${(resume.rerun_embedded_share * 100).toFixed(1)}%)`, String(resume.rerun_resumed), fixed(resume.rerun_s, 1), String(resume.answers)]],
         ),
       );
   }
@@ -536,9 +769,9 @@ if (flags.json) {
     );
   }
   if (targets.length > 0) {
-    out.push('\nTargets (issue #5):\n');
+    out.push('\nTargets (issue #5; #12: the real model\'s cost):\n');
     out.push(markdownTable(['target', 'measured', 'met'], targets.map((t) => [t.target, t.value, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
   }
-  out.push(`\n${meta.cpus} CPUs, ${meta.memory_gb.toFixed(0)} GB, Node ${meta.node}; ${meta.seconds.toFixed(0)} s.`);
+  out.push(`\n${meta.cpus} CPUs, ${meta.memory_gb.toFixed(0)} GB, Node ${meta.node}; ${meta.seconds.toFixed(0)} s. Load average (1, 5, 15 min): ${Object.entries(loadAverages).map(([at, value]) => `${at} ${value}`).join('; ')}.`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

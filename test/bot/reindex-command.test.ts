@@ -23,6 +23,7 @@ const SUMMARY: IndexSummary = {
   unchanged: 2,
   skipped: [],
   embeddedPassages: 0,
+  resumedPassages: 0,
   denseCalibration: null,
   denseCalibrationReused: false,
   seconds: 0,

@@ -12,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EMBEDDING_CACHE_FILE } from '../../src/indexer/embedding-cache.ts';
 import { runIndexer } from '../../src/indexer/run-indexer.ts';
 import { FIXTURE_MODEL_DIR, fixtureModelSettings, loadFixtureEmbedder, PROJECT_ROOT, useTempDirs } from '../helpers/index-fixtures.ts';
 import { writeCorpus } from '../reliability/helpers.ts';
@@ -81,8 +82,8 @@ describe('Ctrl-C during npm run index', () => {
     expect(stderr).toContain(SHOW_CURSOR);
     expect(afterBar(stderr)).toBe(`Interrupted (SIGINT): the build stopped; the previous index in ${indexDir} is unchanged. Run \`npm run index\` again to build it.\n`);
     expect(await readFile(path.join(indexDir, 'CURRENT'), 'utf8')).toBe(current);
-    // No lock and no half-written generation left behind.
-    expect((await readdir(indexDir)).sort()).toEqual(before);
+    // No lock and no half-written generation left behind; what was embedded is kept for the next run.
+    expect((await readdir(indexDir)).sort()).toEqual([...before, EMBEDDING_CACHE_FILE].sort());
   });
 
   it('without a previous index: says there is none yet', { timeout: 60_000 }, async () => {
@@ -90,7 +91,7 @@ describe('Ctrl-C during npm run index', () => {
     const { code, stderr } = await indexAndInterrupt(indexDir, 'SIGINT', 'npm run');
     expect(code, stderr.slice(-2000)).toBe(130);
     expect(afterBar(stderr)).toBe(`Interrupted (SIGINT): the build stopped; there is no index in ${indexDir} yet. Run \`npm run index\` again to build it.\n`);
-    expect(await readdir(indexDir)).toEqual([]);
+    expect(await readdir(indexDir)).toEqual([EMBEDDING_CACHE_FILE]);
   });
 
   it('SIGTERM to the indexing process (a supervisor stopping it): the same clean stop, exit 143', { timeout: 60_000 }, async () => {
@@ -98,6 +99,6 @@ describe('Ctrl-C during npm run index', () => {
     const { code, stderr } = await indexAndInterrupt(indexDir, 'SIGTERM', 'node');
     expect(code, stderr.slice(-2000)).toBe(143);
     expect(afterBar(stderr)).toMatch(/^Interrupted \(SIGTERM\): the build stopped; there is no index in .* yet\./);
-    expect(await readdir(indexDir)).toEqual([]);
+    expect(await readdir(indexDir)).toEqual([EMBEDDING_CACHE_FILE]);
   });
 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readArticles } from '../../src/articles/read-articles.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../../src/errors.ts';
-import { buildIndex } from '../../src/index/build-index.ts';
+import { buildIndex } from '../../src/indexer/build-index.ts';
 import { loadIndex, lockIndex, saveIndex, type SaveIndexInput } from '../../src/index/index-store.ts';
 import type { LexicalIndex } from '../../src/index/lexical-index.ts';
 import type { VectorIndex } from '../../src/index/vector-index.ts';

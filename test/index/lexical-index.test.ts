@@ -166,3 +166,16 @@ describe('LexicalIndex', () => {
     expect(() => LexicalIndex.restore(index.toJSON().slice(0, -10), PASSAGES, analyzer)).toThrow(SyntaxError);
   });
 });
+
+describe('LexicalIndex in slices (a bot building in the background, issue #12)', () => {
+  it('buildAsync and toJSONAsync give the index and the text that build and toJSON give', async () => {
+    // More passages than one slice of each step, so that the slices join up.
+    const passages = Array.from({ length: 250 }, (_, i) =>
+      passage(i, `Absatz ${i}: Die Friedenstruppen der Koalition trafen sich in Paris, Wien und Berlin ${i % 7}. Haushalt ${i % 3}.`, `Meldung ${i % 10}`),
+    );
+    const sync = LexicalIndex.build(passages);
+    const sliced = await LexicalIndex.buildAsync(passages);
+    expect(await sliced.toJSONAsync()).toBe(sync.toJSON());
+    expect(sliced.search('Friedenstruppen Paris', 5)).toEqual(sync.search('Friedenstruppen Paris', 5));
+  });
+});

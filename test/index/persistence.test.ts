@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readArticles } from '../../src/articles/read-articles.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
-import { buildIndex } from '../../src/index/build-index.ts';
+import { buildIndex } from '../../src/indexer/build-index.ts';
 import { hasIndex, loadIndex, lockIndex, saveIndex } from '../../src/index/index-store.ts';
 import { INDEX_FORMAT_VERSION, LEXICAL_FILE, MANIFEST_FILE, PASSAGES_FILE, VECTORS_FILE } from '../../src/index/manifest.ts';
 import type { SearchIndex } from '../../src/index/search-index.ts';

@@ -58,6 +58,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const { readFile, readdir, rm } = await import('node:fs/promises');
 const { loadIndex } = await import('../../src/index/index-store.ts');
 const { runIndexer } = await import('../../src/indexer/run-indexer.ts');
+const { EMBEDDING_CACHE_FILE } = await import('../../src/indexer/embedding-cache.ts');
 const { Retriever } = await import('../../src/retrieval/retriever.ts');
 const { fixtureModelSettings, loadFixtureEmbedder } = await import('../helpers/index-fixtures.ts');
 const { SEED_QUESTION, tempDir, writeCorpus } = await import('./helpers.ts');
@@ -116,7 +117,8 @@ describe('ENOSPC injected into the writes of a build (simulated full disk)', () 
       // Whatever the failed build left (at most an orphan generation), the next start removes it.
       const { lockIndex } = await import('../../src/index/index-store.ts');
       await (await lockIndex(dir)).release();
-      expect((await readdir(dir)).sort()).toEqual(['CURRENT', previous]);
+      // The embedding cache stays: the next build takes up what this one embedded (issue #12).
+      expect((await readdir(dir)).filter((entry) => entry !== EMBEDDING_CACHE_FILE).sort()).toEqual(['CURRENT', previous]);
     }
     console.log(`simulated full disk: ${budgets.length} budgets from 0 to ${total} bytes, all kept the previous index; errors:\n  ${[...messages].join('\n  ')}`);
     expect(disk.failures).toBe(budgets.length);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArticles } from '../../src/articles/read-articles.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
-import { buildIndex, type BuildResult } from '../../src/index/build-index.ts';
+import { buildIndex, type BuildResult } from '../../src/indexer/build-index.ts';
 import { loadIndex, lockIndex, saveIndex } from '../../src/index/index-store.ts';
 import { LEXICAL_FILE, MANIFEST_FILE, PASSAGES_FILE, VECTORS_FILE } from '../../src/index/manifest.ts';
 import type { VectorIndex } from '../../src/index/vector-index.ts';

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { loadIndex, lockIndex } from '../../src/index/index-store.ts';
+import { EMBEDDING_CACHE_FILE } from '../../src/indexer/embedding-cache.ts';
 import { Retriever } from '../../src/retrieval/retriever.ts';
 import { ageRetiredGenerations } from '../helpers/generations.ts';
 import { FIXTURE_MODEL, PROJECT_ROOT, TSX } from './helpers.ts';
@@ -77,12 +78,16 @@ export interface IndexerRunOptions {
   readonly seedsDir: string;
   readonly indexDir: string;
   readonly rebuild?: boolean;
+  /** The model directory (default: the fixture model). */
+  readonly modelDir?: string;
+  /** More environment for the indexer (settings). */
+  readonly env?: Record<string, string>;
 }
 
-function spawnIndexer({ seedsDir, indexDir, rebuild = true }: IndexerRunOptions): ChildProcess {
+function spawnIndexer({ seedsDir, indexDir, rebuild = true, modelDir = FIXTURE_MODEL, env: extraEnv = {} }: IndexerRunOptions): ChildProcess {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
-  Object.assign(env, { EMBEDDING_MODEL_DIR: FIXTURE_MODEL, NODE_OPTIONS: FORCE_TTY, FORCE_COLOR: '0' });
+  Object.assign(env, { EMBEDDING_MODEL_DIR: modelDir, NODE_OPTIONS: FORCE_TTY, FORCE_COLOR: '0', ...extraEnv });
   const args = [path.join('src', 'cli', 'index.ts'), '--seeds', seedsDir, '--index', indexDir, '--mode', 'hybrid', '--json', ...(rebuild ? ['--rebuild'] : [])];
   return spawn(TSX, args, { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -117,7 +122,9 @@ function groupMembers(pgid: number): number[] {
 }
 
 /** Runs the indexer to the end (no kill); returns its wall time and JSON summary. */
-export async function runIndexerToEnd(options: IndexerRunOptions): Promise<{ ms: number; summary: { seconds: number; passages: number; timings: Record<string, number> } }> {
+export async function runIndexerToEnd(
+  options: IndexerRunOptions,
+): Promise<{ ms: number; summary: { seconds: number; passages: number; embeddedPassages: number; resumedPassages: number; timings: Record<string, number> } }> {
   const started = performance.now();
   const child = spawnIndexer(options);
   let stdout = '';
@@ -126,7 +133,7 @@ export async function runIndexerToEnd(options: IndexerRunOptions): Promise<{ ms:
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   if (code !== 0) throw new Error(`indexer exited with ${code}: ${stderr.replace(PROGRESS, '').slice(-2000)}`);
-  return { ms: performance.now() - started, summary: JSON.parse(stdout) as { seconds: number; passages: number; timings: Record<string, number> } };
+  return { ms: performance.now() - started, summary: JSON.parse(stdout) as Awaited<ReturnType<typeof runIndexerToEnd>>['summary'] };
 }
 
 /** The order of the save's stages as saveState describes them (0: not saving yet). */
@@ -322,12 +329,13 @@ export async function verifyAfterKill(
   const lock = await lockIndex(indexDir);
   const after = (await readdir(indexDir)).sort();
   await lock.release();
-  const unexpected = after.filter((entry) => !['.lock', 'CURRENT', current].includes(entry) && !(entry.startsWith('gen-') && entry < current));
+  // The embedding cache keeps what the killed build embedded, for the next one (issue #12).
+  const unexpected = after.filter((entry) => !['.lock', 'CURRENT', EMBEDDING_CACHE_FILE, current].includes(entry) && !(entry.startsWith('gen-') && entry < current));
   if (unexpected.length > 0) throw new Error(`leftovers survived the next start: ${unexpected.join(', ')}`);
   // Once the grace period is over, the next start removes those too.
   await ageRetiredGenerations(indexDir);
   await (await lockIndex(indexDir)).release();
-  const final = (await readdir(indexDir)).sort();
+  const final = (await readdir(indexDir)).filter((entry) => entry !== EMBEDDING_CACHE_FILE).sort();
   if (JSON.stringify(final) !== JSON.stringify(['CURRENT', current].sort())) throw new Error(`retired generations survived their grace period: ${final.join(', ')}`);
   return { loaded: current === previous ? 'previous' : 'new', hits: response.hits.length, leftovers };
 }

@@ -1,6 +1,6 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { describeError } from '../../errors.ts';
-import type { BuildProgress } from '../../index/build-index.ts';
+import type { BuildProgress } from '../../indexer/build-index.ts';
 import { IndexLockedError } from '../../index/build-lock.ts';
 import { HybridIndexKeptError } from '../../indexer/run-indexer.ts';
 import { NO_MENTIONS, type Command } from '../command.ts';

@@ -1,0 +1,58 @@
+/**
+ * The inference worker: a worker thread that owns the model (worker-embedder.ts starts it). It
+ * loads the model, reports its dimension, then embeds one batch per request, in the order the
+ * requests come; the main thread decides that order (questions first).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
+import type { ModelSettings } from './model-settings.ts';
+import { loadFeatureExtractor } from './transformers-embedder.ts';
+
+export interface InferenceWorkerData {
+  readonly settings: ModelSettings;
+  /** The module the worker was started with: it serves when it is this one. */
+  readonly entry: string;
+}
+
+/** Main thread → worker: embed these texts (prefixes included) as one batch. */
+export interface EmbedRequest {
+  readonly id: number;
+  readonly texts: string[];
+}
+
+/** Worker → main thread. Vectors come flat (rows × dimension), their buffer transferred. */
+export type WorkerMessage =
+  | { readonly type: 'ready'; readonly dimension: number }
+  | { readonly type: 'load-failed'; readonly message: string }
+  | { readonly type: 'embedded'; readonly id: number; readonly vectors: Float32Array }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+
+/** Serves requests from `port` with the model described by `data`; used as the worker's body. */
+export async function serveInference(port: NonNullable<typeof parentPort>, data: InferenceWorkerData): Promise<void> {
+  const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  let extractor: Awaited<ReturnType<typeof loadFeatureExtractor>>;
+  let dimension: number;
+  try {
+    extractor = await loadFeatureExtractor(data.settings);
+    dimension = (await extractor.run([`${data.settings.queryPrefix}probe`]))[0]!.length;
+  } catch (error) {
+    post({ type: 'load-failed', message: describeError(error) });
+    return;
+  }
+  port.on('message', (request: EmbedRequest) => {
+    extractor.run(request.texts).then(
+      (vectors) => {
+        const flat = new Float32Array(vectors.length * dimension);
+        vectors.forEach((vector, row) => flat.set(vector, row * dimension));
+        post({ type: 'embedded', id: request.id, vectors: flat }, [flat.buffer]);
+      },
+      (error: unknown) => post({ type: 'failed', id: request.id, message: describeError(error) }),
+    );
+  });
+  post({ type: 'ready', dimension });
+}
+
+// tsx marks the module's URL with a query of its own.
+if (parentPort && (workerData as Partial<InferenceWorkerData> | null)?.entry === import.meta.url.replace(/\?.*$/, '')) {
+  await serveInference(parentPort, workerData as InferenceWorkerData);
+}
