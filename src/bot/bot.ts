@@ -85,7 +85,7 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
   const audit = new FanOutAuditSink(auditSinks, logger);
   const articles = new ArticleDesk({ store, index: updater, audit });
   const feeds = config.feeds.length > 0 ? new FeedPoller({ feeds: config.feeds, intervalMs: config.feedMinutes * 60_000, store, audit, index: updater, stateFile: feedStateFile(config.indexDir), logger }) : null;
-  const community = new CommunityConnection({ dataDir: config.dataDir, logDays: config.logDays, currentIndex: () => service.current?.index ?? null, logger });
+  const community = new CommunityConnection({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logDays: config.logDays, currentIndex: () => service.current?.index ?? null, logger });
   const services = { service, config, logger, cooldowns, articles, feeds, community };
   const route = createInteractionRouter({ ...services, commands, handlers });
   const answerMessage = createMessageHandler(services);

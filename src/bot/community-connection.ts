@@ -10,6 +10,8 @@ export interface CommunityConnectionOptions {
   readonly dataDir: string;
   /** QUELLE_LOG_DAYS. */
   readonly logDays: number;
+  /** DATABASE_URL: PostgreSQL, shared by every process and host, instead of the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string | null;
   /** The index answering now (it changes with every reindex), or null while none is loaded. */
   readonly currentIndex: () => SearchIndex | null;
   readonly logger: Logger;
@@ -32,6 +34,7 @@ export class CommunityConnection {
     if (this.opened) return;
     this.opened = await openCommunityLog({
       dataDir: this.options.dataDir,
+      databaseUrl: this.options.databaseUrl ?? null,
       logDays: this.options.logDays,
       create: true,
       paragraphs: () => this.currentParagraphs(),

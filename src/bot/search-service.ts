@@ -6,6 +6,7 @@ import { describeError, ErrorCode, QuelleError, UserError } from '../errors.ts';
 import type { BuildProgress } from '../indexer/build-index.ts';
 import { IndexLockedError } from '../index/build-lock.ts';
 import { watchCurrentGeneration, type GenerationWatch } from '../index/generation-watch.ts';
+import { syncPublishedGeneration, type IndexDistribution, type PublicationWatch } from '../index/generation-distribution.ts';
 import { currentGeneration, loadIndex } from '../index/index-store.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { CoalescingRunner } from '../indexer/coalescing-runner.ts';
@@ -13,6 +14,7 @@ import { runIndexer, type IndexerRun, type IndexSummary, type RunIndexerOptions 
 import type { Logger } from '../logger.ts';
 import { openRetriever, retrieverFor, type OpenRetrieverOptions } from '../retrieval/open-retriever.ts';
 import type { Retriever, SearchResponse } from '../retrieval/retriever.ts';
+import { openIndexDistribution } from '../storage/postgres-generations.ts';
 import { AnswerStats } from './answer-stats.ts';
 
 export interface ReindexRecord {
@@ -29,6 +31,11 @@ export interface SearchServiceOptions {
   readonly hotReload?: boolean;
   /** Waits between attempts while another process holds the build lock (default 1 s, doubling to 10 s). */
   readonly lockRetryMs?: number;
+  /**
+   * How the index is shared with other hosts; by default PostgreSQL when DATABASE_URL is set
+   * (src/storage/postgres-generations.ts), otherwise none (this host's index folder only).
+   */
+  readonly distribution?: IndexDistribution | null;
 }
 
 /** The longest wait between attempts to take the build lock for an update. */
@@ -56,6 +63,10 @@ export class SearchService {
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
   private stopped = false;
+  private distribution: IndexDistribution | null = null;
+  private publicationWatch: PublicationWatch | null = null;
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
   readonly stats = new AnswerStats();
   readonly startedAt = new Date();
 
@@ -77,6 +88,9 @@ export class SearchService {
       this.embedderProblem = opened.unavailableReason;
       if (this.embedderProblem) this.logger.warn({ reason: this.embedderProblem }, 'No embedding model: answering in lexical mode');
     }
+    this.distribution = this.options.distribution !== undefined ? this.options.distribution : await openIndexDistribution(this.config.databaseUrl, this.logger);
+    // The deployment's newest index, before anything serves (a new host, or one that was down).
+    if (this.distribution) await this.installPublished(this.distribution);
     try {
       this.servingGeneration = await currentGeneration(this.config.indexDir).catch(() => null);
       // The model was tried just above: a failure is passed on, not met again by a second load.
@@ -94,6 +108,7 @@ export class SearchService {
       } catch (error) {
         this.logger.warn({ error: describeError(error) }, 'Cannot watch the index folder; an index built by another process is served after the next /reindex or restart');
       }
+      if (this.distribution) this.publicationWatch = await this.distribution.watch(() => void this.syncPublished());
     }
   }
 
@@ -194,6 +209,7 @@ export class SearchService {
     // refuses to replace a hybrid index. The model may have become available since the start.
     if (this.config.mode !== 'lexical' && !this.embedder) await this.retryModel();
     const indexerOptions: RunIndexerOptions = {
+      distribution: this.distribution,
       seedsDir: this.config.seedsDir,
       indexDir: this.config.indexDir,
       mode: this.config.mode === 'lexical' ? 'lexical' : 'hybrid',
@@ -272,6 +288,44 @@ export class SearchService {
     await this.reloading;
   }
 
+  /**
+   * Installs the generation another host published (when it is not current here) and serves it.
+   * Skipped while this process builds: its build starts from the newest published generation
+   * and holds the deployment's lock, so nothing newer lands meanwhile.
+   */
+  private async syncPublished(): Promise<void> {
+    const distribution = this.distribution;
+    if (!distribution) return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        if (this.stopped || this.reindexRunning) continue;
+        // Every process on this host sees CURRENT change; this one need not wait for the watcher.
+        if (await this.installPublished(distribution)) await this.reloadIfForeign();
+      } while (this.syncAgain);
+    })().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  /** Installs the newest published generation in the index folder unless it is current there; true when it did. */
+  private async installPublished(distribution: IndexDistribution): Promise<boolean> {
+    try {
+      const outcome = await syncPublishedGeneration(this.config.indexDir, distribution, this.logger);
+      if (outcome.kind !== 'installed') return false;
+      this.logger.info({ generation: outcome.name }, 'Installed an index generation published by another host');
+      return true;
+    } catch (error) {
+      this.logger.warn({ error: describeError(error) }, 'A published index generation cannot be installed; the current one keeps serving');
+      return false;
+    }
+  }
+
   /** Loads the model again (a reindex needs it); keeps it for answering when it loads. */
   private async retryModel(): Promise<void> {
     const opened = await openEmbedder(this.config.model, this.logger);
@@ -291,13 +345,17 @@ export class SearchService {
     await this.running?.catch(() => {});
     await this.updates.settle();
     await this.reloading?.catch(() => {});
+    await this.syncing?.catch(() => {});
   }
 
   async dispose(): Promise<void> {
     this.stopped = true;
     await this.generationWatch?.close().catch(() => {});
+    await this.publicationWatch?.close().catch(() => {});
     await this.settle();
     await this.embedder?.dispose().catch(() => {});
+    // Opened here only when not given.
+    if (this.options.distribution === undefined) await this.distribution?.close().catch(() => {});
   }
 }
 

@@ -12,6 +12,7 @@ import { showArticle } from '../article-admin/show-article.ts';
 import { checkSubmittedSize } from '../article-admin/submission.ts';
 import { parseCliArgs, printable, runCli, UsageError } from '../command-line.ts';
 import { LocalIndexUpdater } from '../indexer/local-index-updater.ts';
+import { openIndexDistribution } from '../storage/postgres-generations.ts';
 import { expectFolder, formatSeconds, loadCliConfig, stderrLogger } from './cli-support.ts';
 
 const USAGE = `Usage: npm run articles -- add FILE | replace ID FILE | remove ID | show ID | list  [--seeds DIR] [--index DIR] [--json]
@@ -48,7 +49,9 @@ runCli(async (run) => {
   run.uses({ path: indexDir, role: 'index folder', choose: '--index DIR or QUELLE_INDEX_DIR' });
 
   const logger = stderrLogger();
-  const index = new LocalIndexUpdater({ seedsDir, indexDir, mode: config.mode === 'lexical' ? 'lexical' : 'hybrid', modelSettings: config.model, logger });
+  // With DATABASE_URL: one build across the deployment, published to the other hosts. Its pool lets the command exit.
+  const distribution = await openIndexDistribution(config.databaseUrl, logger);
+  const index = new LocalIndexUpdater({ seedsDir, indexDir, mode: config.mode === 'lexical' ? 'lexical' : 'hybrid', modelSettings: config.model, logger, distribution });
   await index.load();
   const deps: ArticleDeskDependencies = { store: new ArticleStore(seedsDir), index, audit: new LogAuditSink(logger) };
   const actor: AuditActor = { via: 'cli', user: os.userInfo().username };

@@ -1,5 +1,6 @@
 import { InterruptedError, parseCliArgs, printable, runCli, signalExitCode } from '../command-line.ts';
 import { hasIndex } from '../index/index-store.ts';
+import { openIndexDistribution } from '../storage/postgres-generations.ts';
 import type { DenseCalibration } from '../index/manifest.ts';
 import { runIndexer, type IndexerRun, type IndexSummary } from '../indexer/run-indexer.ts';
 import { abortOnSignals, expectFolder, formatSeconds, loadCliConfig, parseChoice, progressReporter, stderrLogger } from './cli-support.ts';
@@ -37,6 +38,9 @@ runCli(async (run) => {
   run.uses({ path: indexDir, role: 'index folder', choose: '--index DIR or QUELLE_INDEX_DIR', kept });
   run.uses({ path: seedsDir, role: 'seeds folder', choose: '--seeds DIR or QUELLE_SEEDS_DIR', kept });
 
+  const logger = stderrLogger();
+  // With DATABASE_URL: one build across the deployment, published to the other hosts.
+  const distribution = await openIndexDistribution(config.databaseUrl, logger);
   const progress = progressReporter();
   const interrupt = abortOnSignals();
   let built: IndexerRun;
@@ -47,7 +51,8 @@ runCli(async (run) => {
       mode,
       rebuild: values.rebuild ?? false,
       modelSettings: config.model,
-      logger: stderrLogger(),
+      logger,
+      distribution,
       onProgress: progress.update,
       signal: interrupt.signal,
     }).finally(progress.stop);
@@ -60,6 +65,7 @@ runCli(async (run) => {
     throw new InterruptedError(interrupt.received, `Interrupted (${interrupt.received}): the build stopped; ${previous}. Run \`npm run index\` again to build it.`);
   } finally {
     interrupt.dispose();
+    await distribution?.close();
   }
   process.stdout.write(values.json ? `${JSON.stringify(built.summary)}\n` : formatSummary(built.summary, indexDir));
   if (interrupt.received !== null) {

@@ -81,12 +81,8 @@ async function commitGeneration(
   root: string,
   fill: (write: (file: string, data: string) => Promise<void>, files: Manifest['files'], temporary: string) => Promise<SaveIndexInput['manifest']>,
 ): Promise<Manifest> {
-  await mkdir(root, { recursive: true });
   const name = `${GENERATION_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  const temporary = path.join(root, `${TEMPORARY_PREFIX}${name}`);
-  await mkdir(temporary);
-  let renamed = false;
-  try {
+  return installGeneration(root, name, async (temporary) => {
     const files: Manifest['files'] = {};
     const write = async (file: string, data: string): Promise<void> => {
       await writeFileDurable(path.join(temporary, file), data);
@@ -96,7 +92,28 @@ async function commitGeneration(
     const fields = await fill(write, files, temporary);
     const manifest: Manifest = { format: 'quelle-index', formatVersion: INDEX_FORMAT_VERSION, ...fields, files };
     await writeFileDurable(path.join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  });
+}
+
+/**
+ * Makes generation `name` current: `write` fills a temporary folder with its files (durably)
+ * and returns its manifest; the folder is then renamed into place and `CURRENT` switched. The
+ * caller holds the build lock. A failure at any point leaves the previous generation current.
+ * Used by builds and by hosts installing a generation another host published.
+ */
+export async function installGeneration(root: string, name: string, write: (temporary: string) => Promise<Manifest>): Promise<Manifest> {
+  if (!/^gen-[\w-]+$/.test(name)) throw new Error(`"${name}" is not an index generation name`);
+  await mkdir(root, { recursive: true });
+  const temporary = path.join(root, `${TEMPORARY_PREFIX}${name}`);
+  await rm(temporary, { recursive: true, force: true });
+  await mkdir(temporary);
+  let renamed = false;
+  try {
+    const manifest = await write(temporary);
     await syncDirectory(temporary);
+    // A folder of this name that is not current was left by an interrupted install: nobody reads it.
+    if ((await currentGeneration(root).catch(() => null)) !== name) await rm(path.join(root, name), { recursive: true, force: true });
     await rename(temporary, path.join(root, name));
     renamed = true;
     await syncDirectory(root);

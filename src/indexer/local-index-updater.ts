@@ -7,6 +7,7 @@ import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { runIndexer } from './run-indexer.ts';
+import type { IndexDistribution } from '../index/generation-distribution.ts';
 
 export interface LocalIndexUpdaterOptions {
   readonly seedsDir: string;
@@ -17,6 +18,8 @@ export interface LocalIndexUpdaterOptions {
   /** How long to wait for another build (the bot's) to release the lock (default 2 min). */
   readonly lockWaitMs?: number;
   readonly signal?: AbortSignal;
+  /** Hosts sharing one index (DATABASE_URL): see `RunIndexerOptions.distribution`. */
+  readonly distribution?: IndexDistribution | null;
 }
 
 /**

@@ -9,7 +9,8 @@ import { describeError, ErrorCode, isQuelleError, QuelleError } from '../errors.
 import { buildIndex, type BuildProgress } from './build-index.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { BuildLockOptions } from '../index/build-lock.ts';
-import { loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
+import { installLatestLocked, type DeploymentBuildLock, type IndexDistribution } from '../index/generation-distribution.ts';
+import { currentGeneration, loadIndex, lockIndex, saveIndex } from '../index/index-store.ts';
 import type { IndexMode } from '../index/manifest.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { ANALYZER_VERSION } from '../index/analyzer.ts';
@@ -51,6 +52,11 @@ export interface RunIndexerOptions {
    * article changes ask for builds that often find nothing new (the bot's own write seen again).
    */
   readonly skipUnchanged?: boolean;
+  /**
+   * Hosts sharing one index (DATABASE_URL): the build also takes the deployment's lock, starts
+   * from the newest published generation, and publishes what it makes current.
+   */
+  readonly distribution?: IndexDistribution | null;
 }
 
 export interface IndexSummary {
@@ -113,7 +119,19 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
   const started = performance.now();
   const lock = await lockIndex(options.indexDir, { ...options.lock, logger });
   let ownEmbedder: Embedder | null = null;
+  let deployment: DeploymentBuildLock | null = null;
   try {
+    let previousIndex = options.previous;
+    const distribution = options.distribution ?? null;
+    if (distribution) {
+      deployment = await distribution.lockBuild();
+      // Another host may have published since this one last synced: build on top of that.
+      const synced = await installLatestLocked(options.indexDir, distribution, { keepNewerHere: true });
+      if (synced.kind === 'installed') {
+        logger.info({ generation: synced.name }, 'Installed the newest published index generation before building');
+        previousIndex = undefined;
+      }
+    }
     const parseStarted = performance.now();
     const { articles, skipped } = await readArticleFolders(typeof options.seedsDir === 'string' ? [options.seedsDir] : options.seedsDir);
     const parseSeconds = (performance.now() - parseStarted) / 1000;
@@ -126,7 +144,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     // Even a rebuild reads the previous index: the summary still says what was added or removed.
-    const previous = options.previous !== undefined ? options.previous : await loadPrevious(options.indexDir, options.mode, logger);
+    const previous = previousIndex !== undefined ? previousIndex : await loadPrevious(options.indexDir, options.mode, logger);
 
     let mode = options.mode;
     let notice: string | null = null;
@@ -153,6 +171,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     }
 
     if (options.skipUnchanged && previous && !options.rebuild && nothingChanged(previous, articles, mode, embedder)) {
+      if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
       const seconds = (performance.now() - started) / 1000;
       return {
         index: previous,
@@ -213,6 +232,7 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     // The new generation holds every vector the cache kept for a resumed build.
     await EmbeddingCache.remove(options.indexDir).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'The embedding cache could not be removed'));
     if (built.resumedPassages > 0) logger.info({ resumed: built.resumedPassages }, `Resumed an unfinished build: ${built.resumedPassages} passages were embedded before it stopped`);
+    if (deployment) notice = joinNotices(notice, await publishCurrent(options.indexDir, deployment, distribution, logger));
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
     const { timings } = built;
@@ -244,8 +264,32 @@ export async function runIndexer(options: RunIndexerOptions): Promise<IndexerRun
     };
   } finally {
     await ownEmbedder?.dispose().catch(() => {});
+    await deployment?.release();
     await lock.release();
   }
+}
+
+/**
+ * Publishes the folder's current generation unless it is the newest published one already (an
+ * unchanged index that was never published, the first time hosts share it). A failure does not
+ * fail the build, which is current here already: it is logged and returned as a notice, and the
+ * next build publishes.
+ */
+async function publishCurrent(indexDir: string, deployment: DeploymentBuildLock, distribution: IndexDistribution | null, logger: Logger): Promise<string | null> {
+  const name = await currentGeneration(indexDir);
+  try {
+    if (name === null || (await distribution?.latest())?.name === name) return null;
+    await deployment.publish(indexDir, name);
+    return null;
+  } catch (error) {
+    const notice = `The new index serves on this host but was not published to the other hosts (${describeError(error)}); the next reindex publishes it.`;
+    logger.error({ generation: name }, notice);
+    return notice;
+  }
+}
+
+function joinNotices(...notices: (string | null)[]): string | null {
+  return notices.filter((notice) => notice !== null).join(' ') || null;
 }
 
 /** Whether `previous` already is the index these articles would build (see `skipUnchanged`). */

@@ -48,6 +48,8 @@ export interface ConnectionOptions {
   /** Appended to the application name (`quelle <role>`), so that an operator sees who holds what. */
   readonly role: string;
   readonly max?: number;
+  /** Idle connections do not keep the process alive (a command line that ends without closing). */
+  readonly allowExitOnIdle?: boolean;
 }
 
 /** The connection settings of DATABASE_URL for one purpose. */
@@ -60,6 +62,7 @@ export function connectionConfig(url: string, options: ConnectionOptions): pg.Po
     keepAlive: true,
     connectionTimeoutMillis: 15_000,
     ...(options.max ? { max: options.max } : {}),
+    ...(options.allowExitOnIdle ? { allowExitOnIdle: true } : {}),
   };
 }
 

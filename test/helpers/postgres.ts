@@ -39,14 +39,19 @@ export function withSearchPath(url: string, schema: string): string {
   return parsed.toString();
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** The rows of one statement, on a connection of its own (closed again). */
+export async function query<Row extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query<Row>(sql, values)).rows;
   } finally {
     await client.end();
   }
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  await query(url, sql);
 }
 
 /**

@@ -7,7 +7,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CommunityLog, type AnsweredQuestion } from '../../src/community/community-log.ts';
 import { ErrorCode, isQuelleError } from '../../src/errors.ts';
@@ -16,20 +15,10 @@ import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/storage/mi
 import { applyPostgresMigrations, createPool } from '../../src/storage/postgres.ts';
 import { openPostgresStore } from '../../src/storage/postgres-store.ts';
 import { answer, T0 } from '../helpers/community-records.ts';
-import { freshSchema, TEST_DATABASE_DIR, TEST_DATABASE_URL, tellPostgresSkipped, usePostgresDatabase } from '../helpers/postgres.ts';
+import { freshSchema, query, TEST_DATABASE_DIR, TEST_DATABASE_URL, tellPostgresSkipped, usePostgresDatabase } from '../helpers/postgres.ts';
 
 tellPostgresSkipped();
 const database = usePostgresDatabase('postgres-store');
-
-async function query<Row extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function thrown(promise: Promise<unknown>): Promise<Error> {
   try {
