@@ -93,7 +93,7 @@ export const NO_IDENTIFY_THROTTLE = { ws: { buildIdentifyThrottler: () => ({ wai
  * The environment that points a bot at a twin, with the fixture model, no cooldown and no seeds
  * watcher, and its community database beside the index folder (never the project's `data/`).
  */
-export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): Record<string, string> {
+export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string, dataDir = path.join(path.dirname(indexDir), 'data')): Record<string, string> {
   return {
     DISCORD_TOKEN: BOT_TOKEN,
     DISCORD_API_URL: twin.apiUrl,
@@ -101,7 +101,7 @@ export function twinEnv(twin: DiscordTwin, seedsDir: string, indexDir: string): 
     DISCORD_GUILD_ID: twin.ids.guildId,
     QUELLE_SEEDS_DIR: seedsDir,
     QUELLE_INDEX_DIR: indexDir,
-    QUELLE_DATA_DIR: path.join(path.dirname(indexDir), 'data'),
+    QUELLE_DATA_DIR: dataDir,
     EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
     QUELLE_COOLDOWN_SECONDS: '0',
     // Tests that write into seeds/ and then run /reindex stay deterministic; the watcher's own
@@ -117,7 +117,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!options.seedsDir) await cp(path.join(PROJECT_ROOT, 'seeds'), seedsDir, { recursive: true });
   const indexDir = options.indexDir ?? path.join(work, 'embeddings');
   const twin = await startDiscordTwin({ token: BOT_TOKEN, ...options.twin });
-  const config = loadBotConfig({ ...twinEnv(twin, seedsDir, indexDir), ...options.env });
+  // The database in this harness's own folder: a test's index folder may sit right in the system's
+  // temporary folder, and a database beside it would be shared with every other such test.
+  const config = loadBotConfig({ ...twinEnv(twin, seedsDir, indexDir, path.join(work, 'data')), ...options.env });
   const logger = recordingLogger();
   const embedder = options.embedder ? { embedder: options.embedder } : {};
   if (options.buildIndex ?? !options.indexDir) {
