@@ -12,7 +12,7 @@ import { FeedPoller, feedStateFile } from '../ingest/feeds/feed-poller.ts';
 import { watchSeeds, type SeedsWatcher, type SeedsWatcherOptions } from '../ingest/seeds-watcher.ts';
 import { ChannelAuditSink } from './audit-channel.ts';
 import { commands, handlers } from './commands/index.ts';
-import { Cooldowns } from './cooldowns.ts';
+import { Cooldowns, DatabaseCooldowns, type QuestionCooldowns } from './cooldowns.ts';
 import { publishProcessStats } from './deployment-stats.ts';
 import { createInteractionRouter } from './interaction-router.ts';
 import { GatewayWatch, type GatewayClosedError } from './gateway-watch.ts';
@@ -56,7 +56,6 @@ export interface CreateBotOptions {
 /** Wires the discord.js client to the search service and the command handlers. */
 export function createBot({ config, logger, clientOptions = {}, embedder, redactor = new SecretRedactor([config.token]), outageWarningIntervalMs, seedsWatcher = {} }: CreateBotOptions): Bot {
   const service = new SearchService(config, logger, embedder, { hotReload: true });
-  const cooldowns = new Cooldowns(config.cooldownSeconds);
   const answerChannels = config.answerChannelIds.length > 0;
   const client = new Client({
     // Mentions of the bot carry their content without the privileged Message Content intent;
@@ -86,6 +85,10 @@ export function createBot({ config, logger, clientOptions = {}, embedder, redact
   const articles = new ArticleDesk({ store, index: updater, audit });
   const feeds = config.feeds.length > 0 ? new FeedPoller({ feeds: config.feeds, intervalMs: config.feedMinutes * 60_000, store, audit, index: updater, stateFile: feedStateFile(config.indexDir), logger }) : null;
   const community = new CommunityConnection({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logDays: config.logDays, currentIndex: () => service.current?.index ?? null, logger });
+  // A member's questions may reach several processes (hosts sharing DATABASE_URL, or shards in
+  // several processes): then the wait lives in the database, so that it holds in all of them.
+  const severalProcesses = config.databaseUrl !== null || config.sharding.manager || config.sharding.count !== null;
+  const cooldowns: QuestionCooldowns = severalProcesses ? new DatabaseCooldowns(() => community.store, config.cooldownSeconds) : new Cooldowns(config.cooldownSeconds);
   const services = { service, config, logger, cooldowns, articles, feeds, community };
   const route = createInteractionRouter({ ...services, commands, handlers });
   const answerMessage = createMessageHandler(services);

@@ -11,7 +11,7 @@ import type { BotConfig } from '../config.ts';
 import type { FeedStatusSource } from '../ingest/feeds/feed-status.ts';
 import type { Logger } from '../logger.ts';
 import type { CommunityConnection } from './community-connection.ts';
-import type { Cooldowns } from './cooldowns.ts';
+import type { QuestionCooldowns } from './cooldowns.ts';
 import type { Language, Messages } from './messages.ts';
 import type { SearchService } from './search-service.ts';
 
@@ -20,7 +20,7 @@ export interface BotServices {
   readonly service: SearchService;
   readonly config: BotConfig;
   readonly logger: Logger;
-  readonly cooldowns: Cooldowns;
+  readonly cooldowns: QuestionCooldowns;
   /** Adding, replacing and removing articles (the same use cases as `npm run articles`). */
   readonly articles: ArticleDesk;
   /** The news feeds' state for /stats, or null when no feed is configured. */
@@ -50,7 +50,7 @@ export type GuardedInteraction = ChatInputCommandInteraction | AutocompleteInter
  * question guards read only who asks) declares a smaller `Subject`, and then guards the
  * questions asked by message too (./message-questions.ts).
  */
-export type Guard<Subject = GuardedInteraction> = (subject: Subject, context: CommandContext) => GuardResult;
+export type Guard<Subject = GuardedInteraction> = (subject: Subject, context: CommandContext) => GuardResult | Promise<GuardResult>;
 
 /**
  * One slash command: its registration data, its guards and its handler. Every option value is

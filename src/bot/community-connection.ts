@@ -3,7 +3,7 @@ import { HOUR_MS, openCommunityLog, type OpenedCommunityLog } from '../community
 import { indexParagraphs, type ParagraphSource } from '../community/paragraphs.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import type { Logger } from '../logger.ts';
-import type { CommunityStore } from '../storage/community-store.ts';
+import type { CommunityDatabase } from '../storage/open-store.ts';
 
 export interface CommunityConnectionOptions {
   /** QUELLE_DATA_DIR. */
@@ -49,7 +49,7 @@ export class CommunityConnection {
   }
 
   /** The storage itself, for /insights. */
-  get store(): CommunityStore {
+  get store(): CommunityDatabase {
     return this.require().store;
   }
 

@@ -12,8 +12,8 @@ export const requireIndex: Guard<Asker> = (_asker, { service, messages }) =>
   service.current ? { ok: true } : { ok: false, reason: messages.indexUnavailable };
 
 /** One question per `QUELLE_COOLDOWN_SECONDS` per member; a question let through starts the wait. */
-export const cooldown: Guard<Asker> = (asker, { cooldowns, messages }) => {
-  const wait = cooldowns.take(asker.user.id);
+export const cooldown: Guard<Asker> = async (asker, { cooldowns, messages }) => {
+  const wait = await cooldowns.take(asker.user.id);
   return wait > 0 ? { ok: false, reason: messages.cooldown(wait) } : { ok: true };
 };
 
@@ -34,9 +34,9 @@ export function requireModerator(reason: (messages: Messages) => string): Guard 
 }
 
 /** The reason the first failing guard gives, in their declared order, or null when all pass. */
-export function firstDenial<Subject>(guards: readonly Guard<Subject>[] | undefined, subject: Subject, context: CommandContext): string | null {
+export async function firstDenial<Subject>(guards: readonly Guard<Subject>[] | undefined, subject: Subject, context: CommandContext): Promise<string | null> {
   for (const guard of guards ?? []) {
-    const result = guard(subject, context);
+    const result = await guard(subject, context);
     if (!result.ok) return result.reason;
   }
   return null;

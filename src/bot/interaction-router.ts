@@ -81,7 +81,7 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
       const command = byName.get(interaction.commandName);
       if (!command) throw new Error(`unknown command ${what}`);
       const options = checkDeclaredOptions(command.data.options, interaction.options.data, context.language, context.messages);
-      const denial = options.ok ? firstDenial(command.guards, interaction, context) : options.reason;
+      const denial = options.ok ? await firstDenial(command.guards, interaction, context) : options.reason;
       if (await refused(interaction, what, context, denial)) return;
       await command.execute(interaction, context);
     });
@@ -91,7 +91,7 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
     let choices: readonly { name: string; value: string | number }[] = [];
     try {
       const command = byName.get(interaction.commandName);
-      if (command?.autocomplete && firstDenial(command.guards, interaction, context) === null) {
+      if (command?.autocomplete && (await firstDenial(command.guards, interaction, context)) === null) {
         choices = (await command.autocomplete(interaction, context)).slice(0, AUTOCOMPLETE_MAX);
       }
     } catch (error) {
@@ -115,7 +115,7 @@ export function createInteractionRouter(dependencies: RouterDependencies): (inte
         await refused(interaction, what, context, context.messages.interactionExpired);
         return;
       }
-      if (await refused(interaction, what, context, firstDenial(handler.guards, interaction, context))) return;
+      if (await refused(interaction, what, context, await firstDenial(handler.guards, interaction, context))) return;
       // The handler was looked up by this very kind, so it takes this interaction.
       if (handler.kind === 'modal') await handler.run(interaction as ModalSubmitInteraction, args, context);
       else await handler.run(interaction as MessageComponentInteraction, args, context);

@@ -105,7 +105,7 @@ export function createMessageHandler(services: BotServices): (message: Message) 
         else if (!parsed.tooShort) await place.say(parsed.problem);
         return;
       }
-      const denial = firstDenial(QUESTION_GUARDS, { user: message.author }, context);
+      const denial = await firstDenial(QUESTION_GUARDS, { user: message.author }, context);
       if (denial !== null) {
         logger.info({ surface: route.kind, correlationId, user: message.author.id, reason: denial }, 'Refused a question');
         await place.say(denial);

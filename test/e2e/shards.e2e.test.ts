@@ -54,6 +54,20 @@ function fieldsOf(interaction: InteractionHandle): Record<string, string> {
 }
 
 describe('4 shards in 2 processes (DISCORD_SHARD_IDS)', () => {
+  it('one cooldown per member across the processes: asked at once through both, one answer and one wait', async () => {
+    const { twin, env } = await deployment(2);
+    const processes = [start({ ...env, QUELLE_COOLDOWN_SECONDS: '60', DISCORD_SHARD_IDS: '0', DISCORD_SHARD_COUNT: '2' }), start({ ...env, QUELLE_COOLDOWN_SECONDS: '60', DISCORD_SHARD_IDS: '1', DISCORD_SHARD_COUNT: '2' })];
+    await Promise.all(processes.map((bot) => bot.waitFor(/Quelle is ready/)));
+    await twin.waitForSessions(2);
+    const guilds = [0, 1].map((shard) => twin.guilds().find((guild) => ownerShard(guild, 2) === shard)!);
+    const member = twin.addMember({ username: 'both-servers' });
+    const asked = await Promise.all(guilds.map((guild) => twin.sendCommand({ name: 'ask', channelId: guild.channelId, user: member.id, options: [{ name: 'question', type: 3, value: SEED_QUESTION }] })));
+    const shown = await Promise.all(asked.map(async (interaction) => shownText(await interaction.waitForFinal(20_000))));
+    for (const interaction of asked) expectAnsweredOnce(interaction);
+    expect(shown.filter((text) => text.includes('Putin bekräftigt Widerstand'))).toHaveLength(1);
+    expect(shown.filter((text) => /wait|warte/i.test(text))).toHaveLength(1);
+  });
+
   it('answers every interaction exactly once, in the process of the guild’s shard, and serves a /reindex from either process in both within 5 s', async () => {
     const { twin, seedsDir, env } = await deployment(4);
     const dataDir = env.QUELLE_DATA_DIR!;
