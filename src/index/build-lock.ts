@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, readlink, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, open, readFile, readlink, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, QuelleError } from '../errors.ts';
@@ -294,7 +294,7 @@ export async function acquireBuildLock(lockPath: string, options: BuildLockOptio
         { lock: lockPath, holder: existing.record ? { pid: existing.record.pid, hostname: existing.record.hostname } : null, reason: verdict.reason },
         `Taking over a stale index lock${existing.record ? ` of process ${existing.record.pid}${existing.record.hostname ? ` on ${existing.record.hostname}` : ''}` : ''}: ${verdict.reason}`,
       );
-      await removeIfUnchanged(lockPath, existing.ino, self.pid);
+      await removeUnderTakeover(lockPath, existing.ino);
       continue;
     } finally {
       await rm(claim, { force: true });
@@ -315,21 +315,28 @@ async function readLock(lockPath: string): Promise<{ record: LockRecord | null; 
 }
 
 /**
- * Removes the stale lock `ino`. It is moved aside first and checked: if another process took it
- * over in between and linked its own, that live lock is put back instead of deleted.
+ * Removes the stale lock `ino`, one process at a time: whoever creates `.lock.takeover` first
+ * checks that the lock is still that stale one and removes it; the others go round again and
+ * find the winner's live lock. Without it, two processes taking over together could each move
+ * aside what the other had just put in place, and a third could link its own lock in between:
+ * two holders (seen once in 60 racing rounds on CI).
  */
-async function removeIfUnchanged(lockPath: string, ino: number, pid: number): Promise<void> {
-  const aside = claimPath(lockPath, pid);
+async function removeUnderTakeover(lockPath: string, ino: number): Promise<void> {
+  const takeover = `${lockPath}.takeover`;
   try {
-    await rename(lockPath, aside);
+    await writeFile(takeover, `${process.pid}\n`, { flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A process that died while taking over (it holds the file for milliseconds) leaves it behind.
+    const info = await stat(takeover).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > CLAIM_MAX_AGE_MS) await rm(takeover, { force: true });
+    return;
   }
   try {
-    if ((await stat(aside)).ino !== ino) await link(aside, lockPath).catch(() => {});
+    const current = await stat(lockPath).catch(() => null);
+    if (current?.ino === ino) await rm(lockPath, { force: true });
   } finally {
-    await rm(aside, { force: true });
+    await rm(takeover, { force: true });
   }
 }
 

@@ -198,9 +198,9 @@ describe('taking over', () => {
 
   it('racing callers over a stale lock: exactly one gets it, every round', async () => {
     const dir = await tempDir();
-    for (let round = 0; round < 60; round++) {
+    for (let round = 0; round < 200; round++) {
       await writeLock(dir, { pid: process.pid, startTicks: '1' });
-      const results = await Promise.allSettled([lockIndex(dir), lockIndex(dir), lockIndex(dir)]);
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => lockIndex(dir)));
       const held = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof lockIndex>>> => r.status === 'fulfilled');
       expect(held, `round ${round}`).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(IndexLockedError);
