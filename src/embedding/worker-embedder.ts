@@ -133,10 +133,15 @@ class InferenceWorker {
   async dispose(): Promise<void> {
     this.disposed = true;
     const closed = new QuelleError(ErrorCode.ModelUnavailable, 'The embedding model has been closed.');
+    const worker = this.worker;
+    // Terminating a worker inside an inference aborts the whole process in onnxruntime's native
+    // code ("terminate called after throwing an instance of 'Napi::Error'"; seen on Ctrl-C during
+    // `npm run index`): let the batch in flight finish first, then stop the worker.
+    const idle = worker && this.inFlight ? workerAnswered(worker) : Promise.resolve();
     for (const job of [...this.queries.splice(0), ...this.passages.splice(0), ...(this.inFlight ? [this.inFlight.job] : [])]) job.reject(closed);
     this.inFlight = null;
-    const worker = this.worker;
     this.worker = null;
+    await idle;
     await worker?.terminate();
   }
 
@@ -247,4 +252,17 @@ class InferenceWorker {
     this.inFlight = { job, lane };
     this.worker.postMessage({ id: job.id, texts: job.texts } satisfies EmbedRequest);
   }
+}
+
+/** Resolves when the worker next posts a message (the batch in flight is done) or exits. */
+function workerAnswered(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      worker.off('message', done);
+      worker.off('exit', done);
+      resolve();
+    };
+    worker.on('message', done);
+    worker.on('exit', done);
+  });
 }

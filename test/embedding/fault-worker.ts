@@ -3,7 +3,8 @@
  * (serveInference, the fixture model), preceded by a listener that reads markers in the texts of
  * each request. `SLOW<ms>` busy-waits that long (a long batch: the thread is blocked, as
  * onnxruntime blocks it); `CRASH-ONCE[<file>]` ends the worker unless <file> exists, creating it
- * (the first attempt dies, the retry succeeds); `CRASH-ALWAYS` ends it every time.
+ * (the first attempt dies, the retry succeeds); `CRASH-ALWAYS` ends it every time; `DONE[<file>]`
+ * creates <file> once the text's slow part is over (the batch got to its end).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,6 +23,8 @@ parentPort!.on('message', (request: EmbedRequest) => {
       process.exit(70);
     }
     if (text.includes('CRASH-ALWAYS')) process.exit(71);
+    const done = /DONE\[(.+?)\]/.exec(text);
+    if (done) writeFileSync(done[1]!, '');
   }
 });
 

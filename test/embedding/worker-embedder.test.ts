@@ -147,6 +147,15 @@ describe('the worker embedder', () => {
     await expect(worker.embedQuery('x')).rejects.toThrow(/closed/);
   });
 
+  it('dispose lets the batch in flight finish before it stops the worker (terminating inside an inference aborts the process in onnxruntime)', async () => {
+    const worker = await faultEmbedder();
+    const finished = path.join(await tempDir(), 'batch-finished');
+    const pending = expect(worker.embedPassages([`SLOW300 DONE[${finished}] a`])).rejects.toThrow(/closed/);
+    await worker.dispose();
+    await pending;
+    expect(existsSync(finished)).toBe(true);
+  });
+
   it('a model that does not load fails with MODEL_UNAVAILABLE and the advice', async () => {
     const error = await startWorkerEmbedder(missingModelSettings).catch((e: unknown) => e);
     expect(isQuelleError(error, ErrorCode.ModelUnavailable)).toBe(true);
