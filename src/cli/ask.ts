@@ -12,9 +12,10 @@ Finds the passages that best answer a question, from the index built by \`npm ru
   --index DIR    index folder (default: QUELLE_INDEX_DIR or embeddings)
   --all          also show passages judged not relevant enough (normally left out)
   --json         print {"results":[{rank, score, article, title, date, category, paragraph, excerpt, text,
-                 relevant, lexical_relevance, dense_score}], "declined", "mode", "notice", "took_ms", "relevance"};
-                 "declined" is true when nothing is relevant; "relevance" says how that was decided (the
-                 lexical threshold, the dense side's calibration)`;
+                 relevant, lexical_relevance, dense_score, missing_specifics}], "declined", "mode", "notice",
+                 "took_ms", "relevance"}; "declined" is true when nothing is relevant; "relevance" says how that
+                 was decided (the lexical threshold, the dense side's calibration); "missing_specifics" lists
+                 the question's numbers (years, amounts) the passage's article lacks, which make it not relevant`;
 
 runCli(async (run) => {
   const { values, positionals } = parseCliArgs(
@@ -39,7 +40,7 @@ runCli(async (run) => {
 function toJson(response: SearchResponse, retriever: Retriever, mode: SearchMode) {
   const rounded = (value: number | null): number | null => (value === null ? null : Number(value.toFixed(4)));
   return {
-    results: response.hits.map(({ rank, score, passage, excerpt, relevant, lexicalScore, denseScore }) => ({
+    results: response.hits.map(({ rank, score, passage, excerpt, relevant, lexicalScore, denseScore, missingSpecifics }) => ({
       rank,
       score: Number(score.toFixed(6)),
       article: passage.articleId,
@@ -52,6 +53,7 @@ function toJson(response: SearchResponse, retriever: Retriever, mode: SearchMode
       relevant,
       lexical_relevance: rounded(lexicalScore),
       dense_score: rounded(denseScore),
+      missing_specifics: missingSpecifics,
     })),
     declined: response.declined,
     mode: response.mode,

@@ -319,6 +319,17 @@ export class LexicalIndex {
     return hits.sort((a, b) => b.score - a.score || a.label - b.label).slice(0, k);
   }
 
+  /** The labels of the passages that hold the term itself (no near spelling, no compound part) in their text or title. */
+  passagesHolding(term: string): number[] {
+    const postings = this.engine.postings(term);
+    if (!postings) return [];
+    const labels = new Set<number>();
+    for (const field of ['text', 'title'] as const) {
+      for (const shortId of postings.get(this.engine.fieldId(field))?.keys() ?? []) labels.add(Number(this.engine.documentId(shortId)));
+    }
+    return [...labels];
+  }
+
   /** The index terms a source term matches: itself, and near spellings when it may match fuzzily. */
   private realizations(source: SourceTerm): { postings: TermPostings; distance: number }[] {
     if (!source.fuzzy) {

@@ -14,7 +14,9 @@ import type { QuestionLanguage } from './question-language.ts';
  * With both sides calibrated, a passage is relevant by their joint evidence: each side's distance
  * from its threshold in units of its own scale, summed (`RelevanceRule`). A dense side that
  * cannot vouch (no calibration, or a model that failed it) leaves the decision to the lexical
- * side. A question is declined when no passage is relevant.
+ * side. Whatever the signals say, a passage whose article lacks a number the question names
+ * (a year, an amount, a model number) does not answer it (specifics.ts). A question is declined
+ * when no passage is relevant.
  */
 export interface RelevanceThresholds {
   /** Minimum lexical relevance (see `LexicalRelevance`). */
@@ -77,6 +79,8 @@ export interface PassageEvidence {
   readonly lexical: number | null;
   readonly cosine: number | null;
   readonly z: number | null;
+  /** The question's specifics (its numbers: years, amounts, model numbers) that the passage's article does not hold (specifics.ts); none when absent. */
+  readonly missingSpecifics?: readonly string[];
 }
 
 /**
@@ -104,9 +108,12 @@ export class RelevanceRule {
   /**
    * Whether a passage is relevant in `mode` (lexical: its own threshold; dense: the dense one;
    * hybrid: the joint rule, or either side for thresholds without a calibrated unit). Questions
-   * of unknown language meet the German dense threshold, the stricter one.
+   * of unknown language meet the German dense threshold, the stricter one. In every mode, a
+   * passage whose article lacks one of the question's specifics is not relevant: it is about
+   * another year or another thing of the same name (specifics.ts).
    */
   isRelevant(mode: 'hybrid' | 'dense' | 'lexical', evidence: PassageEvidence, language: QuestionLanguage | null): boolean {
+    if ((evidence.missingSpecifics?.length ?? 0) > 0) return false;
     const lexical = evidence.lexical !== null && evidence.lexical >= this.thresholds.minLexicalScore;
     if (mode === 'lexical') return lexical;
     const dense = this.dense;

@@ -11,6 +11,7 @@ import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankin
 import { QueryPolicy } from './query-policy.ts';
 import { questionLanguage } from './question-language.ts';
 import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, RelevanceRule, type RelevanceThresholds } from './relevance.ts';
+import { SpecificsCheck } from './specifics.ts';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
@@ -29,6 +30,8 @@ export interface SearchHit {
   readonly denseZ: number | null;
   /** Whether the passage answers the question, by the relevance rule (relevance.ts). */
   readonly relevant: boolean;
+  /** The question's numbers (years, amounts, model numbers) that the passage's article does not hold: if any, it is not relevant (specifics.ts). */
+  readonly missingSpecifics: readonly string[];
   /**
    * Other relevant paragraphs of the same article among the hits that score nearly as well
    * (at least ALSO_SHARE of this hit's score), in paragraph order: an answer may show them
@@ -183,7 +186,9 @@ export class Retriever {
     // A lexical candidate outside the dense list still has a cosine: the decision weighs both sides for every passage.
     const cosineOf = (label: number): number | null =>
       mode === 'lexical' ? null : (cosineByLabel.get(label) ?? (queryVector ? dotProduct(queryVector, this.index.vectors!.vector(label)) : null));
-    const relevance = new LexicalRelevance(mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight), lexicalIndex.size);
+    const queryTerms = lexicalIndex.queryTerms(question, this.policy.termWeight);
+    const relevance = new LexicalRelevance(mode === 'dense' ? [] : queryTerms, lexicalIndex.size);
+    const specifics = new SpecificsCheck(queryTerms, lexicalIndex, this.index.passages);
     const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
     const language = mode === 'lexical' ? null : questionLanguage(question);
 
@@ -199,8 +204,9 @@ export class Retriever {
       const lexicalScore = lexicalByLabel.get(label) ?? null;
       const denseScore = cosineOf(label);
       const denseZ = zByLabel.get(label) ?? null;
-      const relevant = this.relevance.isRelevant(mode, { lexical: lexicalScore, cosine: denseScore, z: denseZ }, language);
-      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseScore, denseZ, relevant });
+      const missingSpecifics = specifics.missingIn(passage);
+      const relevant = this.relevance.isRelevant(mode, { lexical: lexicalScore, cosine: denseScore, z: denseZ, missingSpecifics }, language);
+      hits.push({ rank: hits.length + 1, score, passage, excerpt: makeExcerpt(passage.text, question, lexicalIndex.analyzer, options.excerptChars), lexicalScore, denseScore, denseZ, relevant, missingSpecifics });
       if (hits.length === k) break;
     }
     const vectorsDamaged = mode !== requested && !this.index.vectors && Boolean(this.index.vectorsProblem);

@@ -44,6 +44,7 @@ function hit(rank: number, overrides: Partial<Passage> = {}, excerpt?: Excerpt):
     denseScore: null,
     denseZ: null,
     relevant: true,
+    missingSpecifics: [],
     alsoParagraphs: [],
   };
 }

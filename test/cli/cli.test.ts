@@ -14,7 +14,7 @@ beforeAll(async () => {
   seedsDir = await copySeed(await tempDir('seeds-'));
 });
 
-const RESULT_KEYS = ['article', 'category', 'date', 'dense_score', 'excerpt', 'lexical_relevance', 'paragraph', 'rank', 'relevant', 'score', 'text', 'title'];
+const RESULT_KEYS = ['article', 'category', 'date', 'dense_score', 'excerpt', 'lexical_relevance', 'missing_specifics', 'paragraph', 'rank', 'relevant', 'score', 'text', 'title'];
 
 describe('lexical index and ask', () => {
   let indexDir: string;
@@ -45,10 +45,21 @@ describe('lexical index and ask', () => {
     expect(typeof output.took_ms).toBe('number');
     const [first] = output.results;
     expect(Object.keys(first!).sort()).toEqual(RESULT_KEYS);
-    expect(first).toMatchObject({ rank: 1, article: SEED_ID, paragraph: 2, title: SEED_TITLE, date: '2025-09-05', category: 'Politik', relevant: true, dense_score: null });
+    expect(first).toMatchObject({ rank: 1, article: SEED_ID, paragraph: 2, title: SEED_TITLE, date: '2025-09-05', category: 'Politik', relevant: true, dense_score: null, missing_specifics: [] });
     expect(first!.lexical_relevance).toBeGreaterThanOrEqual(0.24);
     expect(first!.excerpt).toMatch(/\*\*Bereits im Vorfeld .*"Koalition der Willigen" in Paris .*\*\*/);
     expect(first!.text).toMatch(/^Bereits im Vorfeld/);
+  });
+
+  it('ask --json --all shows why a passage was declined: the question names a year its article does not hold', async () => {
+    const { code, stdout, stderr } = await runCliCommand('ask', [`${KOALITION_QUESTION} 2019`, '--mode', 'lexical', '--json', '--all', '--index', indexDir]);
+    expect(code, stderr).toBe(0);
+    const output = JSON.parse(stdout) as { results: { paragraph: number; relevant: boolean; lexical_relevance: number; missing_specifics: string[] }[]; declined: boolean };
+    expect(output.declined).toBe(true);
+    const [first] = output.results;
+    expect(first).toMatchObject({ paragraph: 2, relevant: false, missing_specifics: ['2019'] });
+    // The words alone would have made it relevant: only the year declines it.
+    expect(first!.lexical_relevance).toBeGreaterThanOrEqual(0.24);
   });
 
   it('ask prints readable results with the title and ¶2', async () => {

@@ -155,8 +155,8 @@ describe.skipIf(!hasCorpus)('the chat-style test half on the seed and all 10kGNA
     expect(figures.r1).toBeGreaterThanOrEqual(23 / 59);
     expect(figures.r5).toBeGreaterThanOrEqual(44 / 59);
     expect(figures.declined).toBeLessThanOrEqual(5 / 59);
-    // MISSED the target ≥ 85%: measured 1 of 17 (near misses share the corpus's rarer words); gated at that one question, as any margin would make a gate that cannot fail.
-    expect(figures.offCorpusDeclined).toBeGreaterThanOrEqual(1 / 17);
+    // MISSED the target ≥ 85%: measured 8 of 17 (near misses share the corpus's rarer words; the numbers they name decline them: specifics.ts); gated two questions below.
+    expect(figures.offCorpusDeclined).toBeGreaterThanOrEqual(6 / 17);
   });
 
   it('lexical, English: recall@5', { timeout: BUILD_TIMEOUT }, async () => {
@@ -167,9 +167,9 @@ describe.skipIf(!hasCorpus)('the chat-style test half on the seed and all 10kGNA
 
   it('hybrid with the fixture model, calibrated at index time, German: answerable and off-corpus questions declined', { timeout: BUILD_TIMEOUT }, async () => {
     const figures = await measure(retriever, 'hybrid', language(testHalf(chat), 'de'), language(testHalf(chatUnanswerable), 'de'));
-    // MISSED the targets ≤ 5% and ≥ 85%: measured 3 of 59 declined and 1 of 17 off-corpus declined; gated as the lexical row above.
+    // MISSED the targets ≤ 5% and ≥ 85%: measured 3 of 59 declined and 8 of 17 off-corpus declined; gated as the lexical row above.
     expect(figures.declined).toBeLessThanOrEqual(5 / 59);
-    expect(figures.offCorpusDeclined).toBeGreaterThanOrEqual(1 / 17);
+    expect(figures.offCorpusDeclined).toBeGreaterThanOrEqual(6 / 17);
   });
 });
 

@@ -127,6 +127,18 @@ describe('"nothing relevant" in lexical mode', () => {
     expect(response.hits[0]!.alsoParagraphs).not.toContain(response.hits[0]!.passage.paragraph);
   });
 
+  it.each(['lexical', 'hybrid'] as const)('%s mode declines a question about another year, and says why: the seed article of 2025 does not answer it for 2019', async (mode) => {
+    const retriever = new Retriever(seedHybrid, embedder);
+    const otherYear = await retriever.search(`${KOALITION_QUESTION} 2019`, { mode });
+    expect(otherYear.declined).toBe(true);
+    expect(otherYear.hits[0]!.passage.paragraph).toBe(2);
+    expect(otherYear.hits.every((hit) => hit.missingSpecifics.join() === '2019')).toBe(true);
+    // The date line holds 2025.
+    const thatYear = await retriever.search(`${KOALITION_QUESTION} 2025`, { mode });
+    expect(thatYear.declined).toBe(false);
+    expect(thatYear.hits[0]!.missingSpecifics).toEqual([]);
+  });
+
   it('follows the configured threshold', async () => {
     const strict = new Retriever(seedLexical, null, { relevance: { ...DEFAULT_RELEVANCE, minLexicalScore: 1e6 } });
     expect((await strict.search(KOALITION_QUESTION, { mode: 'lexical' })).declined).toBe(true);
