@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Passage } from '../articles/article.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
+import type { LexicalHit, QueryTerm } from '../index/lexical-index.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { dotProduct, type VectorHit } from '../index/vector-index.ts';
 import { withAnswerType } from './answer-type.ts';
 import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankings.ts';
+import { bestSentence, withParagraphChoice, type BestSentence } from './paragraph-choice.ts';
 import { QueryPolicy } from './query-policy.ts';
 import { questionLanguage } from './question-language.ts';
 import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, RelevanceRule, type RelevanceThresholds } from './relevance.ts';
@@ -149,6 +151,26 @@ export class Retriever {
     };
   }
 
+  /**
+   * The lexical candidates, best first: BM25 with the article context (article-context.ts), then
+   * within each article the paragraph whose best sentence holds the question's terms together
+   * (paragraph-choice.ts), then within the best article the paragraph whose best sentence holds
+   * the kind of answer asked for (answer-type.ts).
+   */
+  private lexicalRanking(question: string, queryTerms: readonly QueryTerm[], depth: number): LexicalHit[] {
+    const passageOf = (label: number): Passage => this.index.passages[label]!;
+    const terms = queryTerms.map((term) => ({ term: term.term, information: term.weight * term.idf }));
+    const sentences = new Map<number, BestSentence>();
+    const sentenceOf = (label: number): BestSentence => {
+      let best = sentences.get(label);
+      if (!best) sentences.set(label, (best = bestSentence(passageOf(label).text, terms, this.index.lexical.analyzer)));
+      return best;
+    };
+    const hits = withArticleContext(this.index.lexical.search(question, depth, this.policy.termWeight), passageOf);
+    const chosen = withParagraphChoice(hits, (label) => passageOf(label).articleId, (label) => sentenceOf(label).share);
+    return withAnswerType(chosen, question, (label) => ({ articleId: passageOf(label).articleId, text: sentenceOf(label).sentence }));
+  }
+
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
     // A whole number from 1 to 50 whatever the caller passed: 2.5 or NaN would never equal hits.length.
@@ -164,8 +186,8 @@ export class Retriever {
     const depth = Math.max(CANDIDATE_DEPTH, k * 5);
 
     const lexicalIndex = this.index.lexical;
-    const passageOf = (label: number): Passage => this.index.passages[label]!;
-    const lexical = mode === 'dense' ? [] : withAnswerType(withArticleContext(lexicalIndex.search(question, depth, this.policy.termWeight), passageOf), question, passageOf);
+    const queryTerms = mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight);
+    const lexical = mode === 'dense' ? [] : this.lexicalRanking(question, queryTerms, depth);
     let dense: VectorHit[] = [];
     let queryVector: Float32Array | null = null;
     if (mode !== 'lexical') {
@@ -183,7 +205,7 @@ export class Retriever {
     // A lexical candidate outside the dense list still has a cosine: the decision weighs both sides for every passage.
     const cosineOf = (label: number): number | null =>
       mode === 'lexical' ? null : (cosineByLabel.get(label) ?? (queryVector ? dotProduct(queryVector, this.index.vectors!.vector(label)) : null));
-    const relevance = new LexicalRelevance(mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight), lexicalIndex.size);
+    const relevance = new LexicalRelevance(queryTerms, lexicalIndex.size);
     const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
     const language = mode === 'lexical' ? null : questionLanguage(question);
 
