@@ -19,8 +19,11 @@ export interface WeighedTerm {
 
 /** A passage's sentence that holds the most of the question's information, and that share. */
 export interface BestSentence {
-  /** The sentence; the whole text when no sentence holds any of the question's terms. */
-  readonly sentence: string;
+  /**
+   * Where the answer is looked for: the sentence and the one after it, which often answers with
+   * a pronoun ("Er war damals 19."); the whole text when no sentence holds any of the question's terms.
+   */
+  readonly span: string;
   /** The share (0–1) of the question's information the sentence holds. */
   readonly share: number;
 }
@@ -32,17 +35,18 @@ export interface BestSentence {
  */
 export const SENTENCE_GAIN = 0.5;
 
-/** The sentence of `text` that holds the most of the question's information (the first on ties), and its share. */
+/** The sentence of `text` that holds the most of the question's information (the first on ties): its share, and the span to look for the answer in. */
 export function bestSentence(text: string, terms: readonly WeighedTerm[], analyzer: Analyzer): BestSentence {
   const information = new Map(terms.map(({ term, information }) => [term, information]));
   const total = terms.reduce((sum, term) => sum + term.information, 0);
-  let best: BestSentence = { sentence: text, share: 0 };
+  let best: BestSentence = { span: text, share: 0 };
   if (total <= 0) return best;
-  for (const sentence of splitSentences(text)) {
+  const sentences = splitSentences(text);
+  sentences.forEach((sentence, i) => {
     let held = 0;
     for (const term of new Set(analyzer.analyze(sentence))) held += information.get(term) ?? 0;
-    if (held / total > best.share) best = { sentence, share: held / total };
-  }
+    if (held / total > best.share) best = { span: sentences[i + 1] === undefined ? sentence : `${sentence} ${sentences[i + 1]}`, share: held / total };
+  });
   return best;
 }
 

@@ -157,18 +157,24 @@ export class Retriever {
    * (paragraph-choice.ts), then within the best article the paragraph whose best sentence holds
    * the kind of answer asked for (answer-type.ts).
    */
-  private lexicalRanking(question: string, queryTerms: readonly QueryTerm[], depth: number): LexicalHit[] {
+  private lexicalRanking(question: string, sentenceOf: (label: number) => BestSentence, depth: number): LexicalHit[] {
     const passageOf = (label: number): Passage => this.index.passages[label]!;
+    const hits = withArticleContext(this.index.lexical.search(question, depth, this.policy.termWeight), passageOf);
+    const chosen = withParagraphChoice(hits, this.articleOf, (label) => sentenceOf(label).share);
+    return withAnswerType(chosen, question, (label) => ({ articleId: passageOf(label).articleId, text: sentenceOf(label).span }));
+  }
+
+  private readonly articleOf = (label: number): string => this.index.passages[label]!.articleId;
+
+  /** Each passage's best sentence for the question (paragraph-choice.ts), computed once per search and passage. */
+  private bestSentences(queryTerms: readonly QueryTerm[]): (label: number) => BestSentence {
     const terms = queryTerms.map((term) => ({ term: term.term, information: term.weight * term.idf }));
-    const sentences = new Map<number, BestSentence>();
-    const sentenceOf = (label: number): BestSentence => {
-      let best = sentences.get(label);
-      if (!best) sentences.set(label, (best = bestSentence(passageOf(label).text, terms, this.index.lexical.analyzer)));
+    const found = new Map<number, BestSentence>();
+    return (label) => {
+      let best = found.get(label);
+      if (!best) found.set(label, (best = bestSentence(this.index.passages[label]!.text, terms, this.index.lexical.analyzer)));
       return best;
     };
-    const hits = withArticleContext(this.index.lexical.search(question, depth, this.policy.termWeight), passageOf);
-    const chosen = withParagraphChoice(hits, (label) => passageOf(label).articleId, (label) => sentenceOf(label).share);
-    return withAnswerType(chosen, question, (label) => ({ articleId: passageOf(label).articleId, text: sentenceOf(label).sentence }));
   }
 
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -187,7 +193,8 @@ export class Retriever {
 
     const lexicalIndex = this.index.lexical;
     const queryTerms = mode === 'dense' ? [] : lexicalIndex.queryTerms(question, this.policy.termWeight);
-    const lexical = mode === 'dense' ? [] : this.lexicalRanking(question, queryTerms, depth);
+    const sentenceOf = this.bestSentences(queryTerms);
+    const lexical = mode === 'dense' ? [] : this.lexicalRanking(question, sentenceOf, depth);
     let dense: VectorHit[] = [];
     let queryVector: Float32Array | null = null;
     if (mode !== 'lexical') {
@@ -196,8 +203,14 @@ export class Retriever {
     }
 
     const fusion = this.options.fusion ?? DEFAULT_FUSION;
-    const ranked: { label: number; score: number }[] =
-      mode === 'hybrid' ? fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]) : mode === 'dense' ? dense : lexical;
+    const language = mode === 'lexical' ? null : questionLanguage(question);
+    let ranked: { label: number; score: number }[] = mode === 'dense' ? dense : lexical;
+    if (mode === 'hybrid') {
+      ranked = fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]);
+      // The dense side does not choose by sentences, so the paragraphs of each article are chosen among again; not for
+      // English questions, whose words are seldom the German articles' own: their best sentence says little.
+      if (language !== 'en') ranked = withParagraphChoice(ranked, this.articleOf, (label) => sentenceOf(label).share);
+    }
 
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
     const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
@@ -207,7 +220,6 @@ export class Retriever {
       mode === 'lexical' ? null : (cosineByLabel.get(label) ?? (queryVector ? dotProduct(queryVector, this.index.vectors!.vector(label)) : null));
     const relevance = new LexicalRelevance(queryTerms, lexicalIndex.size);
     const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
-    const language = mode === 'lexical' ? null : questionLanguage(question);
 
     const hits: Omit<SearchHit, 'alsoParagraphs'>[] = [];
     const seenParagraphs = new Set<string>();
