@@ -56,7 +56,10 @@ export const ANSWER_TYPE_GAIN = 0.2;
  * answer the question asks for gain ANSWER_TYPE_GAIN of their score, and the article's
  * candidates are ranked again among themselves, in the places the article's candidates held.
  * Other articles' candidates do not move: the cue says which paragraph answers, not which
- * article is about the question. Unchanged when the question names no answer type.
+ * article is about the question. Unchanged when the question names no answer type. `originOf`
+ * gives the text to look in: the retriever passes the paragraph's sentence that holds the most
+ * of the question (paragraph-choice.ts), since a date or a number elsewhere in a lead paragraph
+ * ("Am Montag …") is seldom the one asked for.
  */
 export function withAnswerType<T extends { readonly label: number; readonly score: number }>(
   candidates: readonly T[],

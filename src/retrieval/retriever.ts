@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Passage } from '../articles/article.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../errors.ts';
+import type { LexicalHit, QueryTerm } from '../index/lexical-index.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { dotProduct, type VectorHit } from '../index/vector-index.ts';
 import { withAnswerType } from './answer-type.ts';
 import { withArticleContext } from './article-context.ts';
 import { makeExcerpt, type Excerpt } from './excerpt.ts';
 import { DEFAULT_FUSION, fuseRankings, type FusionSettings } from './fuse-rankings.ts';
+import { bestSentence, withParagraphChoice, type BestSentence } from './paragraph-choice.ts';
 import { QueryPolicy } from './query-policy.ts';
 import { questionLanguage } from './question-language.ts';
 import { DEFAULT_RELEVANCE, denseZScores, LexicalRelevance, RelevanceRule, type RelevanceThresholds } from './relevance.ts';
@@ -152,6 +154,32 @@ export class Retriever {
     };
   }
 
+  /**
+   * The lexical candidates, best first: BM25 with the article context (article-context.ts), then
+   * within each article the paragraph whose best sentence holds the question's terms together
+   * (paragraph-choice.ts), then within the best article the paragraph whose best sentence holds
+   * the kind of answer asked for (answer-type.ts).
+   */
+  private lexicalRanking(question: string, sentenceOf: (label: number) => BestSentence, depth: number): LexicalHit[] {
+    const passageOf = (label: number): Passage => this.index.passages[label]!;
+    const hits = withArticleContext(this.index.lexical.search(question, depth, this.policy.termWeight), passageOf);
+    const chosen = withParagraphChoice(hits, this.articleOf, (label) => sentenceOf(label).share);
+    return withAnswerType(chosen, question, (label) => ({ articleId: passageOf(label).articleId, text: sentenceOf(label).span }));
+  }
+
+  private readonly articleOf = (label: number): string => this.index.passages[label]!.articleId;
+
+  /** Each passage's best sentence for the question (paragraph-choice.ts), computed once per search and passage. */
+  private bestSentences(queryTerms: readonly QueryTerm[]): (label: number) => BestSentence {
+    const terms = queryTerms.map((term) => ({ term: term.term, information: term.weight * term.idf }));
+    const found = new Map<number, BestSentence>();
+    return (label) => {
+      let best = found.get(label);
+      if (!best) found.set(label, (best = bestSentence(this.index.passages[label]!.text, terms, this.index.lexical.analyzer)));
+      return best;
+    };
+  }
+
   async search(question: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
     // A whole number from 1 to 50 whatever the caller passed: 2.5 or NaN would never equal hits.length.
@@ -167,8 +195,11 @@ export class Retriever {
     const depth = Math.max(CANDIDATE_DEPTH, k * 5);
 
     const lexicalIndex = this.index.lexical;
-    const passageOf = (label: number): Passage => this.index.passages[label]!;
-    const lexical = mode === 'dense' ? [] : withAnswerType(withArticleContext(lexicalIndex.search(question, depth, this.policy.termWeight), passageOf), question, passageOf);
+    // The specifics check reads the question's terms in every mode; only the lexical side weighs them.
+    const questionTerms = lexicalIndex.queryTerms(question, this.policy.termWeight);
+    const queryTerms = mode === 'dense' ? [] : questionTerms;
+    const sentenceOf = this.bestSentences(queryTerms);
+    const lexical = mode === 'dense' ? [] : this.lexicalRanking(question, sentenceOf, depth);
     let dense: VectorHit[] = [];
     let queryVector: Float32Array | null = null;
     if (mode !== 'lexical') {
@@ -177,8 +208,14 @@ export class Retriever {
     }
 
     const fusion = this.options.fusion ?? DEFAULT_FUSION;
-    const ranked: { label: number; score: number }[] =
-      mode === 'hybrid' ? fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]) : mode === 'dense' ? dense : lexical;
+    const language = mode === 'lexical' ? null : questionLanguage(question);
+    let ranked: { label: number; score: number }[] = mode === 'dense' ? dense : lexical;
+    if (mode === 'hybrid') {
+      ranked = fuseRankings([dense, lexical], fusion.k, [fusion.denseWeight, 1]);
+      // The dense side does not choose by sentences, so the paragraphs of each article are chosen among again; not for
+      // English questions, whose words are seldom the German articles' own: their best sentence says little.
+      if (language !== 'en') ranked = withParagraphChoice(ranked, this.articleOf, (label) => sentenceOf(label).share);
+    }
 
     const zScores = dense.length > 0 ? denseZScores(dense.map((hit) => hit.score)) : null;
     const zByLabel = new Map(zScores ? dense.map((hit, i) => [hit.label, zScores[i]!]) : []);
@@ -186,11 +223,9 @@ export class Retriever {
     // A lexical candidate outside the dense list still has a cosine: the decision weighs both sides for every passage.
     const cosineOf = (label: number): number | null =>
       mode === 'lexical' ? null : (cosineByLabel.get(label) ?? (queryVector ? dotProduct(queryVector, this.index.vectors!.vector(label)) : null));
-    const queryTerms = lexicalIndex.queryTerms(question, this.policy.termWeight);
-    const relevance = new LexicalRelevance(mode === 'dense' ? [] : queryTerms, lexicalIndex.size);
-    const specifics = new SpecificsCheck(queryTerms, lexicalIndex, this.index.passages);
+    const relevance = new LexicalRelevance(queryTerms, lexicalIndex.size);
+    const specifics = new SpecificsCheck(questionTerms, lexicalIndex, this.index.passages);
     const lexicalByLabel = new Map(lexical.map((hit) => [hit.label, relevance.of(hit.matches)]));
-    const language = mode === 'lexical' ? null : questionLanguage(question);
 
     const hits: Omit<SearchHit, 'alsoParagraphs'>[] = [];
     const seenParagraphs = new Set<string>();

@@ -145,6 +145,49 @@ describe('"nothing relevant" in lexical mode', () => {
   });
 });
 
+describe('the paragraph that answers', () => {
+  let index: SearchIndex;
+
+  beforeAll(async () => {
+    const seeds = await tempDir('seeds-paragraph-');
+    await writeArticle(seeds, '020_hochwasser', {
+      category: 'Chronik',
+      title: 'Hochwasser in Steyr: Schäden in der Altstadt',
+      paragraphs: [
+        'Steyr – Das Hochwasser hat Steyr schwer getroffen. In Steyr war die Feuerwehr die ganze Nacht im Einsatz. Auch eine Brücke wurde beschädigt.',
+        'Die Brücke in Steyr bleibt bis Ende Oktober gesperrt, sagte der Bürgermeister nach einem langen Rundgang durch die Altstadt, die Vororte und die Ufer der Enns.',
+        'Die Feuerwehr pumpte Keller aus und sicherte Häuser mit Sandsäcken.',
+      ],
+    });
+    await writeArticle(seeds, '022_halle', {
+      category: 'Chronik',
+      title: 'Gemeinderat in Gmunden',
+      paragraphs: [
+        'Am Montag tagte der Gemeinderat bis spät in die Nacht. Die neue Schwimmhalle in Gmunden wird teurer als geplant.',
+        'Die Schwimmhalle in Gmunden eröffnet im Mai 2026, wenn der Bau wie geplant vorankommt und das Land die Finanzierung sichert.',
+        'Die Opposition kritisiert die Kosten.',
+      ],
+    });
+    await writeArticle(seeds, '021_wetter', { category: 'Wetter', title: 'Regen im ganzen Land', paragraphs: ['Der Regen hält an. In Linz und Wels stiegen die Pegel.'] });
+    index = (await runIndexer({ seedsDir: seeds, indexDir: await tempDir('paragraph-'), mode: 'lexical', modelSettings: fixtureModelSettings })).index;
+  });
+
+  it('prefers the paragraph that holds the question\'s terms in one sentence to the lead that spreads them over its sentences', async () => {
+    const response = await new Retriever(index, null).search('brücke steyr', { mode: 'lexical' });
+    expect(paragraphKeys(response).slice(0, 2)).toEqual(['020_hochwasser#2', '020_hochwasser#1']);
+    // The lead's BM25 score is the higher one: the choice among the article's paragraphs, not BM25, put ¶2 first.
+    expect(response.hits[1]!.score).toBeGreaterThan(response.hits[0]!.score);
+  });
+
+  it('looks for the asked-for kind of answer in the sentence that holds the question\'s terms, not anywhere in the paragraph', async () => {
+    const retriever = new Retriever(index, null);
+    // The lead's date ("Am Montag") is in another sentence than the one about the pool; ¶2's date is in the pool's sentence.
+    expect(paragraphKeys(await retriever.search('wann schwimmhalle gmunden', { mode: 'lexical' })).slice(0, 2)).toEqual(['022_halle#2', '022_halle#1']);
+    // Without a "wann", nothing asks for a date and the lead keeps its place.
+    expect(paragraphKeys(await retriever.search('schwimmhalle gmunden', { mode: 'lexical' })).slice(0, 2)).toEqual(['022_halle#1', '022_halle#2']);
+  });
+});
+
 describe('split paragraphs and k', () => {
   let index: SearchIndex;
   const longParagraph = Array.from(
