@@ -25,6 +25,12 @@ export interface InferenceSettings {
    * batches, short ones in large.
    */
   readonly batchTokens: number;
+  /**
+   * Most tokens in one batch while members are asking (a question in the last
+   * {@link ASKING_WINDOW_MS}): smaller batches cost a build some throughput, and keep a question's
+   * wait for the batch in flight short. At most `batchTokens`.
+   */
+  readonly askingBatchTokens: number;
   /** onnxruntime's intra-op threads for the model. */
   readonly threads: number;
 }
@@ -33,8 +39,12 @@ export interface InferenceSettings {
 export const DEFAULT_INFERENCE: InferenceSettings = {
   batchSize: 16,
   batchTokens: 512,
+  askingBatchTokens: 128,
   threads: Math.min(4, availableParallelism()),
 };
+
+/** How long after a question passage batches stay small: members ask in bursts, and the next question is likely near. */
+export const ASKING_WINDOW_MS = 30_000;
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
 export const DEFAULT_DTYPE = 'q8';
