@@ -33,6 +33,12 @@ export interface InferenceSettings {
   readonly askingBatchTokens: number;
   /** onnxruntime's intra-op threads for the model. */
   readonly threads: number;
+  /**
+   * The nice value (0–19) of the inference worker's threads (Linux): above the event loop's 0, the
+   * kernel gives the event loop a core whenever it has work, so a reindex that keeps every core
+   * busy never holds up the bot's answers. 0 leaves the threads as they are.
+   */
+  readonly nice: number;
 }
 
 /** Defaults measured on a 2-core machine with the e5-shaped model (README, Performance). */
@@ -41,6 +47,7 @@ export const DEFAULT_INFERENCE: InferenceSettings = {
   batchTokens: 512,
   askingBatchTokens: 128,
   threads: Math.min(4, availableParallelism()),
+  nice: 10,
 };
 
 /** How long after a question passage batches stay small: members ask in bursts, and the next question is likely near. */

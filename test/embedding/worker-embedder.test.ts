@@ -4,7 +4,7 @@
  * and what it was embedding is retried once or fails, never hangs. The faults come from
  * fault-worker.ts (the real worker with the fixture model, plus markers in the texts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.ts';
@@ -108,6 +108,17 @@ describe('the worker embedder', () => {
     expect(asking.slice(0, 2)).toEqual([16, 16]);
     expect(asking.slice(2).every((size) => size === 2)).toBe(true);
     expect(asking.reduce((a, b) => a + b, 0)).toBe(64);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the model at the configured nice value, its onnxruntime threads too, and leaves the event loop at 0 (Linux)', async () => {
+    const niceOf = (task: string): number => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const niced = (): string[] => readdirSync('/proc/self/task').filter((task) => niceOf(task) === 7);
+    expect(niced()).toEqual([]);
+    const worker = await faultEmbedder(1, recordingLogger(), { nice: 7, threads: 2 });
+    await worker.embedPassages(['eins', 'zwei']);
+    // The worker's thread and onnxruntime's second intra-op thread.
+    expect(niced().length).toBeGreaterThanOrEqual(2);
+    expect(niceOf(String(process.pid))).toBe(0);
   });
 
   it('a worker that dies while embedding is started again and the batch is retried once', async () => {
