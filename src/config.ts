@@ -25,7 +25,9 @@ const coreSchema = z.object({
   EMBEDDING_CACHE_DIR: optionalText,
   EMBEDDING_BATCH_SIZE: wholeNumber(1, 256, 'passages per batch'),
   EMBEDDING_BATCH_TOKENS: wholeNumber(16, 65_536, 'tokens per batch'),
+  EMBEDDING_ASKING_BATCH_TOKENS: wholeNumber(16, 65_536, 'tokens per batch'),
   EMBEDDING_THREADS: wholeNumber(1, 64, 'onnxruntime threads'),
+  EMBEDDING_NICE: wholeNumber(0, 19, 'nice value'),
   QUELLE_MIN_LEXICAL_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(0).optional()),
   QUELLE_MIN_DENSE_SCORE: z.preprocess(emptyAsUnset, z.coerce.number().min(-1).max(1).optional()),
   QUELLE_MIN_DENSE_Z: z.preprocess(emptyAsUnset, z.coerce.number().optional()),
@@ -208,7 +210,7 @@ function toCore(env: z.infer<typeof coreSchema>): CoreConfig {
       modelDir: env.EMBEDDING_MODEL_DIR,
       dtype: env.EMBEDDING_DTYPE,
       cacheDir: env.EMBEDDING_CACHE_DIR,
-      inference: { batchSize: env.EMBEDDING_BATCH_SIZE, batchTokens: env.EMBEDDING_BATCH_TOKENS, threads: env.EMBEDDING_THREADS },
+      inference: { batchSize: env.EMBEDDING_BATCH_SIZE, batchTokens: env.EMBEDDING_BATCH_TOKENS, askingBatchTokens: env.EMBEDDING_ASKING_BATCH_TOKENS, threads: env.EMBEDDING_THREADS, nice: env.EMBEDDING_NICE },
     }),
     relevance: {
       minLexicalScore: env.QUELLE_MIN_LEXICAL_SCORE ?? DEFAULT_RELEVANCE.minLexicalScore,

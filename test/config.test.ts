@@ -23,12 +23,15 @@ function configError(load: () => unknown): QuelleError {
 
 describe('loadCoreConfig', () => {
   it('reads the inference settings and refuses values that are no whole number in range, naming each', () => {
-    const config = loadCoreConfig({ EMBEDDING_BATCH_SIZE: '8', EMBEDDING_BATCH_TOKENS: '1024', EMBEDDING_THREADS: '1' });
-    expect(config.model.inference).toEqual({ batchSize: 8, batchTokens: 1024, threads: 1 });
-    const error = configError(() => loadCoreConfig({ EMBEDDING_BATCH_SIZE: 'viele', EMBEDDING_BATCH_TOKENS: '1.5', EMBEDDING_THREADS: '0' }));
+    const config = loadCoreConfig({ EMBEDDING_BATCH_SIZE: '8', EMBEDDING_BATCH_TOKENS: '1024', EMBEDDING_ASKING_BATCH_TOKENS: '64', EMBEDDING_THREADS: '1', EMBEDDING_NICE: '0' });
+    expect(config.model.inference).toEqual({ batchSize: 8, batchTokens: 1024, askingBatchTokens: 64, threads: 1, nice: 0 });
+    const error = configError(() =>
+      loadCoreConfig({ EMBEDDING_BATCH_SIZE: 'viele', EMBEDDING_BATCH_TOKENS: '1.5', EMBEDDING_ASKING_BATCH_TOKENS: '8', EMBEDDING_THREADS: '0' }),
+    );
     expect(error.code).toBe(ErrorCode.InvalidConfig);
     expect(error.message).toContain('EMBEDDING_BATCH_SIZE must be a whole number of passages per batch, 1–256');
     expect(error.message).toContain('EMBEDDING_BATCH_TOKENS must be a whole number of tokens per batch, 16–65536');
+    expect(error.message).toContain('EMBEDDING_ASKING_BATCH_TOKENS must be at least 16 (tokens per batch)');
     expect(error.message).toContain('EMBEDDING_THREADS must be at least 1');
   });
 

@@ -3,6 +3,8 @@
  * loads the model, reports its dimension, then embeds one batch per request, in the order the
  * requests come; the main thread decides that order (questions first).
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import type { ModelSettings } from './model-settings.ts';
@@ -32,6 +34,8 @@ export async function serveInference(port: NonNullable<typeof parentPort>, data:
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   let extractor: Awaited<ReturnType<typeof loadFeatureExtractor>>;
   let dimension: number;
+  // Before the model loads: onnxruntime's thread pool, made with the session, inherits the value.
+  lowerThreadPriority(data.settings.inference.nice);
   try {
     extractor = await loadFeatureExtractor(data.settings);
     dimension = (await extractor.run([`${data.settings.queryPrefix}probe`]))[0]!.length;
@@ -50,6 +54,21 @@ export async function serveInference(port: NonNullable<typeof parentPort>, data:
     );
   });
   post({ type: 'ready', dimension });
+}
+
+/**
+ * Raises this thread's nice value (Linux, where it is per thread: setpriority with a thread id
+ * changes that thread only). Elsewhere, or when the system refuses, the thread keeps its priority:
+ * answers may then wait longer while a reindex keeps every core busy, nothing fails.
+ */
+function lowerThreadPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, nice);
+  } catch {
+    // No /proc, or not permitted: see above.
+  }
 }
 
 // tsx marks the module's URL with a query of its own.

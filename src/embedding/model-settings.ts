@@ -25,16 +25,33 @@ export interface InferenceSettings {
    * batches, short ones in large.
    */
   readonly batchTokens: number;
+  /**
+   * Most tokens in one batch while members are asking (a question in the last
+   * {@link ASKING_WINDOW_MS}): smaller batches cost a build some throughput, and keep a question's
+   * wait for the batch in flight short. At most `batchTokens`.
+   */
+  readonly askingBatchTokens: number;
   /** onnxruntime's intra-op threads for the model. */
   readonly threads: number;
+  /**
+   * The nice value (0–19) of the inference worker's threads (Linux): above the event loop's 0, the
+   * kernel gives the event loop a core whenever it has work, so a reindex that keeps every core
+   * busy never holds up the bot's answers. 0 leaves the threads as they are.
+   */
+  readonly nice: number;
 }
 
 /** Defaults measured on a 2-core machine with the e5-shaped model (README, Performance). */
 export const DEFAULT_INFERENCE: InferenceSettings = {
   batchSize: 16,
   batchTokens: 512,
+  askingBatchTokens: 128,
   threads: Math.min(4, availableParallelism()),
+  nice: 10,
 };
+
+/** How long after a question passage batches stay small: members ask in bursts, and the next question is likely near. */
+export const ASKING_WINDOW_MS = 30_000;
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
 export const DEFAULT_DTYPE = 'q8';

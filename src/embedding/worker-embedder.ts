@@ -3,8 +3,8 @@ import { ErrorCode, QuelleError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Embedder, EmbedPassagesOptions } from './embedder.ts';
 import type { EmbedRequest, InferenceWorkerData, WorkerMessage } from './inference-worker.ts';
-import { modelIdOf, type ModelSettings } from './model-settings.ts';
-import { passageBatches } from './passage-batches.ts';
+import { ASKING_WINDOW_MS, modelIdOf, type ModelSettings } from './model-settings.ts';
+import { PassageBatcher, type BatchLimits } from './passage-batches.ts';
 
 export interface WorkerEmbedderOptions {
   /** Where crashes and restarts of the worker are reported. */
@@ -34,7 +34,8 @@ interface Job {
  *
  * Questions come first: the worker gets one batch at a time, and a waiting question is sent
  * before the next passage batch, so it waits for at most the batch in flight, which
- * `inference.batchTokens` keeps short. A worker that dies is started again; the batch it was
+ * `inference.batchTokens` keeps short — and `inference.askingBatchTokens` shorter while members
+ * are asking (a question in the last 30 s), at some cost to the build's throughput. A worker that dies is started again; the batch it was
  * embedding is tried once more, then fails, and nothing waits forever. Fails with
  * MODEL_UNAVAILABLE when the model does not load.
  */
@@ -53,16 +54,18 @@ export async function startWorkerEmbedder(settings: ModelSettings, options: Work
     async embedPassages(texts, embedOptions: EmbedPassagesOptions = {}) {
       const { signal, onProgress } = embedOptions;
       signal?.throwIfAborted();
-      const limits = { ...settings.inference, ...(embedOptions.batchSize ? { batchSize: embedOptions.batchSize } : {}) };
+      const base: BatchLimits = { ...settings.inference, ...(embedOptions.batchSize ? { batchSize: embedOptions.batchSize } : {}) };
+      const asking: BatchLimits = { ...base, batchTokens: Math.min(base.batchTokens, settings.inference.askingBatchTokens) };
       const vectors: Float32Array[] = new Array<Float32Array>(texts.length);
       let done = 0;
       // Two batches are queued at a time, so that the worker never waits for the event loop to
-      // send the next one; a question still cuts in before both.
-      const batches = passageBatches(texts, limits);
-      let next = 0;
+      // send the next one; a question still cuts in before both. Each batch is cut when its lane
+      // sends it, so a build turns to small batches as soon as members ask.
+      const batcher = new PassageBatcher(texts);
       let failed = false;
+      const nextBatch = (): number[] | undefined => (failed ? undefined : batcher.nextBatch(pool.membersAsking() ? asking : base));
       const runLane = async (): Promise<void> => {
-        for (let batch = batches[next++]; batch !== undefined && !failed; batch = batches[next++]) {
+        for (let batch = nextBatch(); batch !== undefined; batch = nextBatch()) {
           try {
             const embedded = await pool.embed('passage', batch.map((i) => `${passagePrefix}${texts[i]}`), signal);
             batch.forEach((i, row) => (vectors[i] = embedded[row]!));
@@ -91,6 +94,7 @@ class InferenceWorker {
   private inFlight: { job: Job; lane: Job[] } | null = null;
   private disposed = false;
   private nextId = 1;
+  private lastQuestionAt = Number.NEGATIVE_INFINITY;
   private readonly logger: Logger;
   private readonly workerModule: URL;
 
@@ -110,7 +114,13 @@ class InferenceWorker {
     return this.starting;
   }
 
+  /** True when a question came in the last {@link ASKING_WINDOW_MS}. */
+  membersAsking(): boolean {
+    return performance.now() - this.lastQuestionAt < ASKING_WINDOW_MS;
+  }
+
   embed(lane: 'query' | 'passage', texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    if (lane === 'query') this.lastQuestionAt = performance.now();
     if (this.disposed) return Promise.reject(new QuelleError(ErrorCode.ModelUnavailable, 'The embedding model has been closed.'));
     return new Promise((resolve, reject) => {
       const onAbort = (): void => this.cancel(job);

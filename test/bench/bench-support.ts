@@ -64,7 +64,7 @@ export async function runChild<T>(script: string, task: Record<string, unknown>,
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=20000', '--import', 'tsx', path.join(import.meta.dirname, script), JSON.stringify({ ...task, resultFile: options.resultFile })],
+    ['--expose-gc', '--max-old-space-size=20000', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', path.join(import.meta.dirname, script), JSON.stringify({ ...task, resultFile: options.resultFile })],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 2, 2], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
   );
   let timedOut = false;

@@ -27,7 +27,7 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PermissionFlagsBits } from 'discord.js';
 import { chunkArticle } from '../../src/articles/chunk-article.ts';
@@ -84,6 +84,14 @@ export interface BotReport {
   } | null;
   /** The event loop's longest delay, over the idle questions and the reindex. */
   readonly event_loop_max_ms: number;
+  /**
+   * Where the longest delays happened: each stall of the event loop over 50 ms (a 10 ms timer
+   * that fired late), seconds since the bot started serving, the longest first; and the longest
+   * garbage-collection pause, which holds the loop too.
+   */
+  readonly event_loop_stalls: Array<{ at_s: number; ms: number; during: string }>;
+  readonly gc_max_ms: number;
+  readonly memory_at_rss_max_mb: { heap_used: number; external: number; array_buffers: number } | null;
   /** The bot process's peak resident memory (the kernel's high-water mark). */
   readonly rss_mb: number;
   readonly rss_sampled_max_mb: number;
@@ -173,8 +181,26 @@ const harness: Harness = await startHarness({
   env: { QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent', EMBEDDING_MODEL_DIR: task.modelDir, EMBEDDING_DTYPE: task.dtype },
 });
 const loop = monitorEventLoopDelay({ resolution: 10 });
+const servingSince = performance.now();
+let stage = 'idle questions';
+const stalls: Array<{ at_s: number; ms: number; during: string }> = [];
+let lastTick = performance.now();
+const stallTimer = setInterval(() => {
+  const now = performance.now();
+  if (now - lastTick > 60) stalls.push({ at_s: (lastTick - servingSince) / 1000, ms: now - lastTick - 10, during: stage });
+  lastTick = now;
+}, 10);
+let gcMaxMs = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 let rssSampledMax = 0;
-const sampler = setInterval(() => (rssSampledMax = Math.max(rssSampledMax, rssBytes())), 250);
+let memoryAtMax = null as NodeJS.MemoryUsage | null;
+const sampler = setInterval(() => {
+  const rss = rssBytes();
+  if (rss > rssSampledMax) [rssSampledMax, memoryAtMax] = [rss, process.memoryUsage()];
+}, 250);
 try {
   const loaded = harness.bot.service.current?.index.manifest.counts.passages ?? 0;
   if (loaded !== built.passages) throw new Error(`the bot serves ${loaded} passages, expected ${built.passages}`);
@@ -218,6 +244,7 @@ try {
     process.stderr.write(`  bot: /reindex of every passage, a question every ${task.reindexIntervalMs} ms\n`);
     const reindexStarted = performance.now();
     const reindex = await harness.twin.sendCommand({ name: 'reindex', user: moderator.id });
+    stage = `reindex (started at ${((performance.now() - servingSince) / 1000).toFixed(0)} s)`;
     let done = false;
     // The summary edits the reply; after 14 minutes (interaction tokens expire at 15) the bot
     // posts it in the channel instead, as a message of no interaction.
@@ -231,6 +258,7 @@ try {
       await Promise.race([delay(task.reindexIntervalMs), finished]);
     }
     const result = await finished;
+    stage = `after the reindex (${((performance.now() - reindexStarted) / 1000).toFixed(0)} s after it started)`;
     const reindexSeconds = (performance.now() - reindexStarted) / 1000;
     const answers = await Promise.all(pending);
     const last = harness.bot.service.lastReindexRecord;
@@ -265,6 +293,10 @@ try {
     violations: harness.twin.violations.length,
     during_reindex: duringReindex,
     event_loop_max_ms: loop.max / 1e6,
+    event_loop_stalls: stalls.sort((a, b) => b.ms - a.ms).slice(0, 12),
+    gc_max_ms: gcMaxMs,
+    // The main thread's share of the peak (the inference worker's heap and onnxruntime's memory are the rest).
+    memory_at_rss_max_mb: memoryAtMax ? { heap_used: memoryAtMax.heapUsed / MB, external: memoryAtMax.external / MB, array_buffers: memoryAtMax.arrayBuffers / MB } : null,
     rss_mb: peakRssBytes() / MB,
     rss_sampled_max_mb: rssSampledMax / MB,
     initial_build_s: built.seconds,
@@ -272,5 +304,7 @@ try {
   await writeJson(task.resultFile, report);
 } finally {
   clearInterval(sampler);
+  clearInterval(stallTimer);
+  gcObserver.disconnect();
   await harness.stop();
 }

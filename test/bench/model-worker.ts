@@ -87,6 +87,9 @@ for (let i = 0; i < 10 + task.queries; i++) {
 
 const shapes: Array<{ label: string } & BatchLimits> = [
   { label: 'product default', batchSize: inference.batchSize, batchTokens: inference.batchTokens },
+  // While members ask (EMBEDDING_ASKING_BATCH_TOKENS), and a budget between the two.
+  { label: 'product default while members ask', batchSize: inference.batchSize, batchTokens: inference.askingBatchTokens },
+  { label: `${inference.batchSize} a batch, at most 256 tokens`, batchSize: inference.batchSize, batchTokens: 256 },
   ...[1, 4, 16, 64].map((batchSize) => ({ label: `${batchSize} a batch, no token bound`, batchSize, batchTokens: Number.MAX_SAFE_INTEGER })),
 ];
 const figures: BatchFigure[] = [];

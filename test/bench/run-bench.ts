@@ -13,6 +13,8 @@
  *                                                   the model of the model, pipeline, bot and resume
  *                                                   sections (default e5-shaped, made on demand)
  *
+ * Diagnostics: BENCH_CPU_PROF=DIR writes a CPU profile of every child process (and its threads) to DIR.
+ *
  * Other options: --queries N (500), --budget S (seconds of timed queries per engine and size,
  * 30), --m / --ef-construction / --ef-search (HNSW for quelle; default DEFAULT_HNSW),
  * --sweep-size (100000), --sweep-m, --sweep-efc, --sweep-ef, --sweep-recall (0.99),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../src/articles/chunk-article.ts';
-import { passageBatches } from '../../src/embedding/passage-batches.ts';
+import { PassageBatcher, passageBatches } from '../../src/embedding/passage-batches.ts';
 
 const text = (tokens: number): string => 'abcd'.repeat(tokens); // estimateTokens: one per four characters
 
@@ -28,5 +28,15 @@ describe('passageBatches', () => {
 
   it('a passage longer than the budget is a batch of its own, not dropped', () => {
     expect(passageBatches([text(900), text(10)], { batchSize: 8, batchTokens: 512 })).toEqual([[0], [1]]);
+  });
+
+  it('cuts each batch with the limits it is given: smaller ones while members ask, larger ones after', () => {
+    const texts = Array.from({ length: 40 }, () => text(50));
+    const batcher = new PassageBatcher(texts);
+    const large = { batchSize: 16, batchTokens: 800 };
+    const small = { batchSize: 16, batchTokens: 100 };
+    const sizes = [large, small, small, large, large].map((limits) => batcher.nextBatch(limits)!.length);
+    expect(sizes).toEqual([16, 2, 2, 16, 4]);
+    expect(batcher.nextBatch(large)).toBeUndefined();
   });
 });

@@ -4,11 +4,11 @@
  * and what it was embedding is retried once or fails, never hangs. The faults come from
  * fault-worker.ts (the real worker with the fixture model, plus markers in the texts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.ts';
-import { resolveModelSettings } from '../../src/embedding/model-settings.ts';
+import { resolveModelSettings, type InferenceSettings } from '../../src/embedding/model-settings.ts';
 import { startWorkerEmbedder } from '../../src/embedding/worker-embedder.ts';
 import { ErrorCode, isQuelleError } from '../../src/errors.ts';
 import { FIXTURE_MODEL_DIR, loadFixtureEmbedder, missingModelSettings, useTempDirs } from '../helpers/index-fixtures.ts';
@@ -19,8 +19,8 @@ const tempDir = useTempDirs('quelle-worker-');
 const opened: Embedder[] = [];
 
 /** The fixture model in the fault worker; `batchSize` 1 makes every passage its own batch. */
-async function faultEmbedder(batchSize = 1, logger = recordingLogger()): Promise<Embedder> {
-  const settings = resolveModelSettings({ modelDir: FIXTURE_MODEL_DIR, inference: { batchSize } });
+async function faultEmbedder(batchSize = 1, logger = recordingLogger(), inference: Partial<InferenceSettings> = {}): Promise<Embedder> {
+  const settings = resolveModelSettings({ modelDir: FIXTURE_MODEL_DIR, inference: { batchSize, ...inference } });
   const embedder = await startWorkerEmbedder(settings, { workerModule: FAULT_WORKER, logger });
   opened.push(embedder);
   return embedder;
@@ -81,6 +81,44 @@ describe('the worker embedder', () => {
     // Six batches of 150 ms were queued; the question came after at most two of them.
     expect(finished.indexOf('question')).toBeLessThanOrEqual(2);
     expect(waited).toBeLessThan(450);
+  });
+
+  it('while members ask, a build cuts its passage batches to askingBatchTokens; while nobody asks, to batchTokens', async () => {
+    // 64 passages of 50 tokens: batches of 16 within 800 tokens, of 2 within 100.
+    const texts = Array.from({ length: 64 }, (_, i) => `Absatz ${String(i).padStart(2, '0')} ${'wort '.repeat(38)}`);
+    const inference = { batchTokens: 800, askingBatchTokens: 100 };
+    const batchSizes = async (askAfterFirstBatch: boolean): Promise<number[]> => {
+      const worker = await faultEmbedder(16, recordingLogger(), inference);
+      const sizes: number[] = [];
+      let before = 0;
+      const asked: Array<Promise<Float32Array>> = [];
+      await worker.embedPassages(texts, {
+        onProgress: (done) => {
+          sizes.push(done - before);
+          before = done;
+          if (askAfterFirstBatch && sizes.length === 1) asked.push(worker.embedQuery('Wo traf sich die Koalition?'));
+        },
+      });
+      await Promise.all(asked);
+      return sizes;
+    };
+    expect(await batchSizes(false)).toEqual([16, 16, 16, 16]);
+    const asking = await batchSizes(true);
+    // The batch the second lane had already cut runs at full size; every later one is small.
+    expect(asking.slice(0, 2)).toEqual([16, 16]);
+    expect(asking.slice(2).every((size) => size === 2)).toBe(true);
+    expect(asking.reduce((a, b) => a + b, 0)).toBe(64);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the model at the configured nice value, its onnxruntime threads too, and leaves the event loop at 0 (Linux)', async () => {
+    const niceOf = (task: string): number => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const niced = (): string[] => readdirSync('/proc/self/task').filter((task) => niceOf(task) === 7);
+    expect(niced()).toEqual([]);
+    const worker = await faultEmbedder(1, recordingLogger(), { nice: 7, threads: 2 });
+    await worker.embedPassages(['eins', 'zwei']);
+    // The worker's thread and onnxruntime's second intra-op thread.
+    expect(niced().length).toBeGreaterThanOrEqual(2);
+    expect(niceOf(String(process.pid))).toBe(0);
   });
 
   it('a worker that dies while embedding is started again and the batch is retried once', async () => {
