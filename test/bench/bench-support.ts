@@ -9,6 +9,13 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const MB = 1024 * 1024;
 
 /** Nearest-rank percentile of unsorted samples. */
+/** A process's resident memory now and at its peak (VmRSS, VmHWM from /proc), in MB to one decimal. */
+export async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: round(kb('VmRSS') / 1024, 1), peakMb: round(kb('VmHWM') / 1024, 1) };
+}
+
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);

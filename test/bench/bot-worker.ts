@@ -5,9 +5,10 @@
  * The seeds are a copy (in the work folder) of the 10kGNAD and XQuAD-de articles and, to pass the
  * wanted passage count, extra articles whose paragraphs are recombined from corpus sentences
  * (seeded, so every run indexes the same text). The index is built first by `npm run index`'s
- * own code in another process (src/cli/index.ts, hybrid, the chosen model), so that this
- * process's memory is the bot's. The bot is started with startHarness (cooldown 0) on that
- * index and loads the model as it does in production, in its inference worker.
+ * own code in another process (src/cli/index.ts, hybrid, the chosen model). The bot then runs
+ * as `npm start` runs it, in a process of its own (test/e2e/bot-process.ts; cooldown 0), against
+ * the Discord twin in this process, and loads the model as it does in production, in its
+ * inference worker.
  *
  * Idle: questions (XQuAD-de, German) are sent one after another from rotating members, each
  * timed from just before the interaction is sent to the moment the twin holds the edited (final)
@@ -20,20 +21,24 @@
  * every `reindexIntervalMs` (150 ms) until the summary arrives, without waiting for the
  * previous answer, as members keep asking.
  *
- * Throughout: the event loop's longest delay (perf_hooks, 10 ms resolution) and the process's
- * resident memory, sampled every 250 ms and as the kernel's peak.
+ * Throughout, in the bot's process: the event loop's longest delay (perf_hooks, 10 ms
+ * resolution) and its stalls over 50 ms, measured from inside it by event-loop-probe.mjs, and the
+ * process's resident memory, sampled every 250 ms and as the kernel's peak (VmHWM).
  */
 
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { PermissionFlagsBits } from 'discord.js';
 import { chunkArticle } from '../../src/articles/chunk-article.ts';
 import { readArticles } from '../../src/articles/read-articles.ts';
-import { ask, startHarness, type Harness } from '../e2e/bot-harness.ts';
-import { childArguments, MB, peakRssBytes, percentile, PROJECT_ROOT, rssBytes, writeJson } from './bench-support.ts';
+import { registerCommands } from '../../src/bot/register-commands.ts';
+import { startDiscordTwin } from '../discord-twin/twin.js';
+import { ask, BOT_TOKEN, twinEnv } from '../e2e/bot-harness.ts';
+import { startBotProcess } from '../e2e/bot-process.ts';
+import { childArguments, MB, memoryOf, percentile, PROJECT_ROOT, writeJson } from './bench-support.ts';
 import { Random } from './synthetic.ts';
 
 export interface BotTask {
@@ -82,17 +87,18 @@ export interface BotReport {
     readonly embedded_passages: number;
     readonly passages_per_s: number;
   } | null;
-  /** The event loop's longest delay, over the idle questions and the reindex. */
+  /** The bot process's event loop: its longest delay, over the idle questions and the reindex; over the idle questions alone. */
   readonly event_loop_max_ms: number;
+  readonly event_loop_idle_max_ms: number;
   /**
-   * Where the longest delays happened: each stall of the event loop over 50 ms (a 10 ms timer
-   * that fired late), seconds since the bot started serving, the longest first; and the longest
-   * garbage-collection pause, which holds the loop too.
+   * Where the longest delays happened: each stall of the bot's event loop over 50 ms (a 10 ms
+   * timer that fired late), the longest first, in seconds from the start of the reindex and the
+   * phase it fell in; and the longest garbage-collection pause, which holds the loop too.
    */
   readonly event_loop_stalls: Array<{ at_s: number; ms: number; during: string }>;
   readonly gc_max_ms: number;
   readonly memory_at_rss_max_mb: { heap_used: number; external: number; array_buffers: number } | null;
-  /** The bot process's peak resident memory (the kernel's high-water mark). */
+  /** The bot process's peak resident memory (the kernel's high-water mark, VmHWM): the bot alone, the twin runs in the benchmark's process. */
   readonly rss_mb: number;
   readonly rss_sampled_max_mb: number;
   readonly initial_build_s: number;
@@ -147,6 +153,18 @@ async function indexWithCli(task: BotTask, seedsDir: string, indexDir: string): 
   return JSON.parse(stdout) as { seconds: number; passages: number; articles: number; mode: string };
 }
 
+/** What event-loop-probe.mjs writes from inside the bot's process. */
+interface ProbeReport {
+  readonly loopMaxMs: number;
+  readonly stalls: Array<{ at: number; ms: number }>;
+  readonly gcMaxMs: number;
+  readonly rssMaxBytes: number;
+  readonly heapAtRssMax: { heapUsed: number; external: number; arrayBuffers: number } | null;
+  /** When the event-loop figures were started afresh (0: never). */
+  readonly resetAt: number;
+  readonly writtenAt: number;
+}
+
 function summary(latencies: readonly number[]): { p50_ms: number; p95_ms: number; max_ms: number } {
   return { p50_ms: percentile(latencies, 50), p95_ms: percentile(latencies, 95), max_ms: Math.max(...latencies) };
 }
@@ -174,44 +192,46 @@ const questions = (await readFile(task.questionsFile, 'utf8'))
   .filter((line) => line.trim() !== '')
   .map((line) => (JSON.parse(line) as { question: string }).question);
 
-const harness: Harness = await startHarness({
-  seedsDir,
-  indexDir,
-  buildIndex: false,
-  env: { QUELLE_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'silent', EMBEDDING_MODEL_DIR: task.modelDir, EMBEDDING_DTYPE: task.dtype },
+// The bot in a process of its own, as `npm start` runs it: its memory and event loop are the
+// bot's alone, not the Discord twin's or this benchmark's (event-loop-probe.mjs measures them
+// from inside it).
+const twin = await startDiscordTwin({ token: BOT_TOKEN });
+const probeFile = path.join(task.workDir, 'bot-probe.json');
+await rm(probeFile, { force: true });
+const env = twinEnv(twin, seedsDir, indexDir, path.join(task.workDir, 'bot-data'));
+await registerCommands({ token: BOT_TOKEN, apiUrl: twin.apiUrl, clientId: env.DISCORD_CLIENT_ID!, guildId: env.DISCORD_GUILD_ID! });
+const bot = startBotProcess({
+  ...env,
+  QUELLE_COOLDOWN_SECONDS: '0',
+  LOG_LEVEL: 'info',
+  EMBEDDING_MODEL_DIR: task.modelDir,
+  EMBEDDING_DTYPE: task.dtype,
+  NODE_OPTIONS: `--import ${pathToFileURL(path.join(import.meta.dirname, 'event-loop-probe.mjs')).href}`,
+  BENCH_PROBE_FILE: probeFile,
 });
-const loop = monitorEventLoopDelay({ resolution: 10 });
-const servingSince = performance.now();
-let stage = 'idle questions';
-const stalls: Array<{ at_s: number; ms: number; during: string }> = [];
-let lastTick = performance.now();
-const stallTimer = setInterval(() => {
-  const now = performance.now();
-  if (now - lastTick > 60) stalls.push({ at_s: (lastTick - servingSince) / 1000, ms: now - lastTick - 10, during: stage });
-  lastTick = now;
-}, 10);
-let gcMaxMs = 0;
-const gcObserver = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
-});
-gcObserver.observe({ entryTypes: ['gc'] });
-let rssSampledMax = 0;
-let memoryAtMax = null as NodeJS.MemoryUsage | null;
-const sampler = setInterval(() => {
-  const rss = rssBytes();
-  if (rss > rssSampledMax) [rssSampledMax, memoryAtMax] = [rss, process.memoryUsage()];
-}, 250);
+
+/** What the probe in the bot's process wrote last (it writes every second), once it is newer than `since`. */
+async function probe(since: number): Promise<ProbeReport> {
+  for (;;) {
+    const report = await readFile(probeFile, 'utf8').then((text) => JSON.parse(text) as ProbeReport, () => null);
+    if (report && report.writtenAt > since) return report;
+    await delay(200);
+  }
+}
+
 try {
-  const loaded = harness.bot.service.current?.index.manifest.counts.passages ?? 0;
-  if (loaded !== built.passages) throw new Error(`the bot serves ${loaded} passages, expected ${built.passages}`);
-  if (harness.bot.service.current?.denseUnavailableReason()) throw new Error(`the bot does not search by meaning: ${harness.bot.service.current.denseUnavailableReason()}`);
-  const members = Array.from({ length: MEMBERS }, (_, i) => harness.twin.addMember({ username: `bench${i}` }).id);
-  loop.enable();
+  const ready = await bot.waitFor(/Quelle is ready/, { timeoutMs: 10 * 60_000 });
+  if (ready.passages !== built.passages) throw new Error(`the bot serves ${String(ready.passages)} passages, expected ${built.passages}`);
+  if (ready.mode !== 'hybrid') throw new Error(`the bot does not search by meaning: ${JSON.stringify(ready.modelProblem ?? ready.vectorsProblem ?? ready.mode)}`);
+  const members = Array.from({ length: MEMBERS }, (_, i) => twin.addMember({ username: `bench${i}` }).id);
+  // The event loop's figures from here on: start-up (loading the index) is not what members wait for.
+  bot.child.kill('SIGUSR2');
+  for (let report = await probe(0); report.resetAt === 0; report = await probe(report.writtenAt));
 
   /** Sends one question and resolves with its time to the final reply, and the footer's search figures. */
   const timedQuestion = async (i: number): Promise<{ ms: number; hybrid: boolean; searchMs: number | null }> => {
     const started = performance.now();
-    const handle = await ask(harness.twin, questions[i % questions.length]!, { user: members[i % MEMBERS]!, locale: 'de' });
+    const handle = await ask(twin, questions[i % questions.length]!, { user: members[i % MEMBERS]!, locale: 'de' });
     const final = await handle.waitForFinal(30_000);
     const ms = performance.now() - started;
     // The footer reads "Suche: hybrid · 12 ms · …": the mode and the bot's own search time.
@@ -235,22 +255,24 @@ try {
       searches.push(searchMs!);
     }
   }
-  const idleLoopMax = loop.max / 1e6;
+  const idle = await probe(Date.now());
 
   let duringReindex: BotReport['during_reindex'] = null;
+  let reindexWindow: { from: number; to: number } | null = null;
   if (!task.noReindex) {
     await reviseEveryParagraph(seedsDir);
-    const moderator = harness.twin.addMember({ username: 'moderator', permissions: PermissionFlagsBits.ManageGuild });
+    const moderator = twin.addMember({ username: 'moderator', permissions: PermissionFlagsBits.ManageGuild });
     process.stderr.write(`  bot: /reindex of every passage, a question every ${task.reindexIntervalMs} ms\n`);
+    const logFrom = bot.lines.length;
     const reindexStarted = performance.now();
-    const reindex = await harness.twin.sendCommand({ name: 'reindex', user: moderator.id });
-    stage = `reindex (started at ${((performance.now() - servingSince) / 1000).toFixed(0)} s)`;
+    const reindexFrom = Date.now();
+    const reindex = await twin.sendCommand({ name: 'reindex', user: moderator.id });
     let done = false;
     // The summary edits the reply; after 14 minutes (interaction tokens expire at 15) the bot
     // posts it in the channel instead, as a message of no interaction.
     const finished = Promise.any([
       reindex.waitForEdit((message) => message.embeds.length > 0, 60 * 60_000),
-      harness.twin.waitForChannelMessage((message) => message.interactionId === undefined && message.embeds.length > 0, 60 * 60_000),
+      twin.waitForChannelMessage((message) => message.interactionId === undefined && message.embeds.length > 0, 60 * 60_000),
     ]).finally(() => (done = true));
     const pending: Array<Promise<{ ms: number; hybrid: boolean }>> = [];
     for (let i = 0; !done; i++) {
@@ -258,24 +280,30 @@ try {
       await Promise.race([delay(task.reindexIntervalMs), finished]);
     }
     const result = await finished;
-    stage = `after the reindex (${((performance.now() - reindexStarted) / 1000).toFixed(0)} s after it started)`;
+    reindexWindow = { from: reindexFrom, to: Date.now() };
     const reindexSeconds = (performance.now() - reindexStarted) / 1000;
     const answers = await Promise.all(pending);
-    const last = harness.bot.service.lastReindexRecord;
-    if (!last) throw new Error(`the reindex did not finish: ${result.embeds[0]?.title ?? ''} ${result.embeds[0]?.description ?? ''}`);
+    const last = await bot.waitFor(/Reindex finished; new index serving/, { from: logFrom, timeoutMs: 5000 }).catch(() => {
+      throw new Error(`the reindex did not finish: ${result.embeds[0]?.title ?? ''} ${result.embeds[0]?.description ?? ''}`);
+    });
+    const embedded = Number(last.embedded);
     duringReindex = {
       ...summary(answers.map((a) => a.ms)),
       questions: answers.length,
       answered: answers.filter((a) => a.hybrid).length,
       reindex_s: reindexSeconds,
-      embedded_passages: last.summary.embeddedPassages,
-      passages_per_s: last.summary.embeddedPassages / last.summary.seconds,
+      embedded_passages: embedded,
+      passages_per_s: embedded / Number(last.seconds),
     };
+  }
+  const end = await probe(Date.now());
+  const memory = await memoryOf(bot.pid);
+  if (duringReindex) {
     process.stderr.write(
-      `  bot: reindex embedded ${last.summary.embeddedPassages} passages in ${last.summary.seconds.toFixed(0)} s; ${answers.length} questions, p95 ${duringReindex.p95_ms.toFixed(0)} ms, event loop max ${(loop.max / 1e6).toFixed(0)} ms (idle ${idleLoopMax.toFixed(0)} ms)\n`,
+      `  bot: reindex embedded ${duringReindex.embedded_passages} passages in ${duringReindex.reindex_s.toFixed(0)} s; ${duringReindex.questions} questions, p95 ${duringReindex.p95_ms.toFixed(0)} ms, event loop max ${end.loopMaxMs.toFixed(0)} ms (idle ${idle.loopMaxMs.toFixed(0)} ms), bot RSS peak ${memory.peakMb.toFixed(0)} MB\n`,
     );
   }
-  loop.disable();
+  const phaseOf = (at: number): string => (reindexWindow && at >= reindexWindow.from ? (at <= reindexWindow.to ? 'reindex' : 'after the reindex') : 'idle questions');
 
   const report: BotReport = {
     model: path.basename(task.modelDir),
@@ -290,21 +318,24 @@ try {
     max_ms: Math.max(...latencies),
     search_p50_ms: percentile(searches, 50),
     search_p95_ms: percentile(searches, 95),
-    violations: harness.twin.violations.length,
+    violations: twin.violations.length,
     during_reindex: duringReindex,
-    event_loop_max_ms: loop.max / 1e6,
-    event_loop_stalls: stalls.sort((a, b) => b.ms - a.ms).slice(0, 12),
-    gc_max_ms: gcMaxMs,
-    // The main thread's share of the peak (the inference worker's heap and onnxruntime's memory are the rest).
-    memory_at_rss_max_mb: memoryAtMax ? { heap_used: memoryAtMax.heapUsed / MB, external: memoryAtMax.external / MB, array_buffers: memoryAtMax.arrayBuffers / MB } : null,
-    rss_mb: peakRssBytes() / MB,
-    rss_sampled_max_mb: rssSampledMax / MB,
+    event_loop_max_ms: end.loopMaxMs,
+    event_loop_idle_max_ms: idle.loopMaxMs,
+    event_loop_stalls: end.stalls
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12)
+      .map((stall) => ({ at_s: (stall.at - (reindexWindow?.from ?? stall.at)) / 1000, ms: stall.ms, during: phaseOf(stall.at) })),
+    gc_max_ms: end.gcMaxMs,
+    memory_at_rss_max_mb: end.heapAtRssMax
+      ? { heap_used: end.heapAtRssMax.heapUsed / MB, external: end.heapAtRssMax.external / MB, array_buffers: end.heapAtRssMax.arrayBuffers / MB }
+      : null,
+    rss_mb: memory.peakMb,
+    rss_sampled_max_mb: end.rssMaxBytes / MB,
     initial_build_s: built.seconds,
   };
   await writeJson(task.resultFile, report);
 } finally {
-  clearInterval(sampler);
-  clearInterval(stallTimer);
-  gcObserver.disconnect();
-  await harness.stop();
+  await bot.stop();
+  await twin.close();
 }

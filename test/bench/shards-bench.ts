@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { startBotProcess, type BotProcess } from '../e2e/bot-process.ts';
 import { FIXTURE_MODEL } from '../e2e/bot-harness.ts';
 import { ownerShard, startShardDeployment, type ShardDeployment } from '../e2e/shard-deployment.ts';
-import { percentile, PROJECT_ROOT, round } from './bench-support.ts';
+import { memoryOf, percentile, PROJECT_ROOT, round } from './bench-support.ts';
 
 const XQUAD = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'xquad-de');
 const SHARDS = 4;
@@ -37,12 +37,6 @@ const concurrency = Number(values.concurrency);
 const modelDir = values['model-dir'] ? path.resolve(values['model-dir']) : FIXTURE_MODEL;
 
 /** Resident and peak resident memory of a process, in MB, from the kernel. */
-async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: round(kb('VmRSS') / 1024, 1), peakMb: round(kb('VmHWM') / 1024, 1) };
-}
-
 async function loadQuestions(): Promise<string[]> {
   const lines = (await readFile(path.join(XQUAD, 'questions.de.jsonl'), 'utf8')).split('\n').filter(Boolean);
   const questions = lines.map((line) => (JSON.parse(line) as { question: string }).question);
