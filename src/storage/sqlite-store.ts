@@ -176,7 +176,11 @@ export class SqliteCommunityStore implements CommunityStore, CooldownStore {
   }
 
   setVote(vote: VoteRecord): Promise<VoteOutcome | null> {
-    return this.guard(() => this.setVoteTx(vote));
+    // BEGIN IMMEDIATE: the transaction reads before it writes, and in WAL mode a read transaction
+    // that another process wrote past cannot become a write one (SQLITE_BUSY at once, without the
+    // busy timeout); taking the write lock first waits for it instead. Seen with two bot processes
+    // recording votes together (test/e2e/shards.e2e.test.ts, about one run in five).
+    return this.guard(() => this.setVoteTx.immediate(vote));
   }
 
   activityCounts(query: WindowQuery): Promise<ActivityCounts> {
