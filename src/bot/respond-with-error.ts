@@ -14,6 +14,13 @@ export async function respondWithError(interaction: RepliableInteraction, conten
     await interaction.reply(payload);
     return;
   }
+  // A private deferred reply (discord.js sets `ephemeral` only for a reply, never for a deferred
+  // update) is edited: a follow-up would leave it "thinking…" until Discord says the application
+  // did not respond.
+  if (interaction.deferred && !interaction.replied && interaction.ephemeral === true) {
+    await interaction.editReply({ content, allowedMentions: NO_MENTIONS });
+    return;
+  }
   if (interaction.isMessageComponent() || (interaction.isModalSubmit() && interaction.isFromMessage())) {
     await interaction.followUp(payload);
     return;
@@ -21,10 +28,6 @@ export async function respondWithError(interaction: RepliableInteraction, conten
   if (interaction.deferred && !interaction.replied && !interaction.ephemeral) {
     await interaction.deleteReply().catch(() => {});
     await interaction.followUp(payload);
-    return;
-  }
-  if (interaction.deferred && !interaction.replied) {
-    await interaction.editReply({ content, allowedMentions: NO_MENTIONS });
     return;
   }
   await interaction.followUp(payload);

@@ -42,6 +42,20 @@ describe('respondWithError', () => {
     expect(interaction.followUp).toHaveBeenCalledWith(EPHEMERAL_PAYLOAD);
   });
 
+  it('edits the private reply a component deferred (a vote, "More"), which a follow-up would leave thinking', async () => {
+    const { interaction, asInteraction, calls } = fakeInteraction({ deferred: true, replied: false, ephemeral: true }, { component: true });
+    await respondWithError(asInteraction, CONTENT);
+    expect(calls).toEqual(['editReply']);
+    expect(interaction.editReply).toHaveBeenCalledWith({ content: CONTENT, allowedMentions: expect.objectContaining({ parse: [] }) });
+  });
+
+  it('follows up on a component that deferred an update of its message (discord.js leaves ephemeral unset)', async () => {
+    const { interaction, asInteraction, calls } = fakeInteraction({ deferred: true, replied: false, ephemeral: null }, { component: true });
+    await respondWithError(asInteraction, CONTENT);
+    expect(calls).toEqual(['followUp']);
+    expect(interaction.followUp).toHaveBeenCalledWith(EPHEMERAL_PAYLOAD);
+  });
+
   it('deletes a public deferral and follows up ephemerally, so the channel never sees the error', async () => {
     const { interaction, asInteraction, calls } = fakeInteraction({ deferred: true, replied: false, ephemeral: false });
     await respondWithError(asInteraction, CONTENT);
