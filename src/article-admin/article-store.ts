@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { link, lstat, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { syncDirectory } from '../index/durable-files.ts';
+import { syncDirectory, writeSyncedOrRemove } from '../index/durable-files.ts';
 import { isArticleFileName } from '../articles/read-articles.ts';
 
 /** The shape of every id Quelle generates, and of every id a command may name (see {@link ArticleStore.find}). */
@@ -114,16 +114,7 @@ export class ArticleStore {
   /** A new temporary file, created exclusively (never through a link), synced. */
   private async writeTemporary(text: string): Promise<string> {
     const temporary = path.join(this.dir, `.quelle-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    await handle.close();
+    await writeSyncedOrRemove(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), (handle) => handle.writeFile(text), 0o644);
     return temporary;
   }
 }

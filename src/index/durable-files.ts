@@ -1,4 +1,4 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -14,6 +14,23 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
 }
 
 /** Forces a file written by someone else (a native addon) to disk. */
+/**
+ * Opens `file` with `flags`, lets `write` fill it, and syncs it; when anything fails the file is
+ * closed and removed, so a failed write leaves no partial temporary file behind.
+ */
+export async function writeSyncedOrRemove(file: string, flags: string | number, write: (handle: FileHandle) => Promise<void>, mode?: number): Promise<void> {
+  const handle = await open(file, flags, mode);
+  try {
+    await write(handle);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(file, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
+
 export async function syncFile(file: string): Promise<void> {
   const handle = await open(file, 'r+');
   try {

@@ -1,7 +1,7 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { syncDirectory } from '../index/durable-files.ts';
+import { syncDirectory, writeSyncedOrRemove } from '../index/durable-files.ts';
 
 /**
  * The vectors a build has computed, kept on disk as they are computed, so that a build that is
@@ -179,8 +179,7 @@ async function readRecords(
 async function rewrite(file: string, header: Buffer, vectors: ReadonlyMap<string, Float32Array>, dimension: number): Promise<void> {
   // `.tmp-`: what a killed rewrite leaves, the next build's lock removes (index-store.ts).
   const temporary = path.join(path.dirname(file), `.tmp-${path.basename(file)}.${process.pid}`);
-  const handle = await open(temporary, 'w');
-  try {
+  await writeSyncedOrRemove(temporary, 'w', async (handle) => {
     await handle.write(header);
     let chunk: Buffer[] = [];
     for (const [hash, vector] of vectors) {
@@ -193,13 +192,7 @@ async function rewrite(file: string, header: Buffer, vectors: ReadonlyMap<string
       }
     }
     if (chunk.length > 0) await handle.write(Buffer.concat(chunk));
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
+  });
   await rename(temporary, file);
   await syncDirectory(path.dirname(file));
 }
