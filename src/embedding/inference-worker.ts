@@ -5,6 +5,8 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import type { ModelSettings } from './model-settings.ts';
@@ -39,6 +41,7 @@ export async function serveInference(port: NonNullable<typeof parentPort>, data:
   try {
     extractor = await loadFeatureExtractor(data.settings);
     dimension = (await extractor.run([`${data.settings.queryPrefix}probe`]))[0]!.length;
+    collectGarbage();
   } catch (error) {
     post({ type: 'load-failed', message: describeError(error) });
     return;
@@ -54,6 +57,23 @@ export async function serveInference(port: NonNullable<typeof parentPort>, data:
     );
   });
   post({ type: 'ready', dimension });
+}
+
+/**
+ * Collects this thread's garbage once, after the model has loaded. Loading leaves about 120 MB of
+ * it (the parsed tokenizer.json, the tokenizer's library trie that compact-tokenizer.ts replaced),
+ * and little else allocates on this thread afterwards, so V8 would keep those pages for hours.
+ * Measured with the e5-shaped model: the worker's resident memory after loading is 513 MB with
+ * this collection, 654 MB without. `gc` is V8's, reached as jest's leak detector reaches it
+ * (Node has no other way to ask for a collection); where that fails, V8 collects when it will.
+ */
+function collectGarbage(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // See above: only memory is at stake.
+  }
 }
 
 /**

@@ -1,17 +1,20 @@
 import path from 'node:path';
 import { describeError, ErrorCode, QuelleError } from '../errors.ts';
+import { compactUnigramVocabulary } from './compact-tokenizer.ts';
 import type { Embedder, EmbedPassagesOptions } from './embedder.ts';
 import { modelIdOf, type ModelSettings } from './model-settings.ts';
 
 type Pipeline = ((
   texts: string | string[],
   options: { pooling: 'mean'; normalize: boolean },
-) => Promise<{ dims: number[]; data: Float32Array | ArrayLike<number>; dispose?: () => void }>) & { dispose?: () => Promise<void> };
+) => Promise<{ dims: number[]; data: Float32Array | ArrayLike<number>; dispose?: () => void }>) & { dispose?: () => Promise<void>; tokenizer?: unknown };
 
 /** A loaded model: texts in, unit vectors out, on the calling thread. */
 export interface FeatureExtractor {
   /** Embeds `texts` as one batch (padded to its longest text). */
   run(texts: string[]): Promise<Float32Array[]>;
+  /** 'compact' when the tokenizer's Unigram vocabulary was made compact (compact-tokenizer.ts). */
+  readonly vocabulary: 'compact' | 'library';
   dispose(): Promise<void>;
 }
 
@@ -52,7 +55,10 @@ export async function loadFeatureExtractor(settings: ModelSettings): Promise<Fea
   } catch (cause) {
     throw new QuelleError(ErrorCode.ModelUnavailable, modelLoadAdvice(settings, cause), { cause });
   }
+  // e5's 250k-piece tokenizer holds 140 MB of heap in transformers.js's own form (compact-tokenizer.ts).
+  const vocabulary = compactUnigramVocabulary(extractor.tokenizer) ? 'compact' : 'library';
   return {
+    vocabulary,
     async run(texts) {
       const output = await extractor(texts, { pooling: 'mean', normalize: true });
       const [rows, dimension] = output.dims as [number, number];

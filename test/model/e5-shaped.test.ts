@@ -14,7 +14,7 @@ import { chunkArticle } from '../../src/articles/chunk-article.ts';
 import { parseArticle } from '../../src/articles/parse-article.ts';
 import { resolveModelSettings } from '../../src/embedding/model-settings.ts';
 import { openEmbedder } from '../../src/embedding/open-embedder.ts';
-import { loadTransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+import { loadFeatureExtractor, loadTransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
 import { E5_SHAPED, E5_SMALL_CONFIG, isE5ShapedModel, writeE5ShapedModel, type E5ShapedOptions } from '../../tools/models/e5-shaped.ts';
 import { SEED_FILE, useTempDirs } from '../helpers/index-fixtures.ts';
 
@@ -95,6 +95,15 @@ describe('the e5-shaped model generator, tiny configuration', () => {
         await embedder!.dispose();
         await inProcess.dispose();
       }
+    }
+  });
+
+  it('keeps its Unigram vocabulary in the compact form, as the product loads it', { timeout: 60_000 }, async () => {
+    const extractor = await loadFeatureExtractor(resolveModelSettings({ modelDir, dtype: 'q8' }));
+    try {
+      expect(extractor.vocabulary).toBe('compact');
+    } finally {
+      await extractor.dispose();
     }
   });
 
