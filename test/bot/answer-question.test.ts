@@ -40,4 +40,43 @@ describe('answerQuestion', () => {
     expect(sent!.components).toEqual([]);
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ error: expect.stringContaining('SQLITE_FULL') }), expect.stringContaining('without its buttons'));
   });
+
+  it('searches while the deferral is on its way, and sends only once both are done', async () => {
+    const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
+    let deferred!: () => void;
+    const deferral = new Promise<void>((resolve) => (deferred = resolve));
+    const sent = vi.fn(async () => {});
+    const answered = answerQuestion(question, { prepare: () => deferral, send: sent }, deps);
+    // The deferral has not come back, yet the search has started.
+    await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1));
+    expect(sent).not.toHaveBeenCalled();
+    deferred();
+    await answered;
+    expect(sent).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed deferral wins over a failed search, and nothing is sent or recorded', async () => {
+    const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
+    ask.mockRejectedValueOnce(new Error('index unavailable'));
+    const sent = vi.fn(async () => {});
+    const prepare = async (): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      throw new Error('Unknown interaction');
+    };
+    await expect(answerQuestion(question, { prepare, send: sent }, deps)).rejects.toThrow('Unknown interaction');
+    expect(sent).not.toHaveBeenCalled();
+    expect((deps.community.log.recordAnswer as ReturnType<typeof vi.fn>)).not.toHaveBeenCalled();
+  });
+
+  it('a failed search is thrown once the deferral is done, so the error can edit the deferred reply', async () => {
+    const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
+    ask.mockRejectedValueOnce(new Error('index unavailable'));
+    let prepared = false;
+    const prepare = async (): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      prepared = true;
+    };
+    await expect(answerQuestion(question, { prepare, send: vi.fn() }, deps)).rejects.toThrow('index unavailable');
+    expect(prepared).toBe(true);
+  });
 });
