@@ -57,17 +57,15 @@ export async function answerQuestion(question: QuestionToAnswer, destination: An
   // deferral's round trip (often 100 ms) would otherwise come before a search of 20 ms. Nothing is
   // sent until both are done, and a failed deferral wins over a failed search, so an error reply
   // goes where the member will see it (respond-with-error.ts).
-  const prepared = settled(destination.prepare());
-  const started = performance.now();
-  let latencyMs = 0;
-  const searched = settled(
-    service.ask(question.searchText, Math.min(MAX_CITATIONS_KEPT, Math.max(question.results, SEARCHED))).finally(() => (latencyMs = performance.now() - started)),
-  );
-  const preparation = await prepared;
-  const search = await searched;
-  if (!preparation.ok) throw preparation.error;
-  if (!search.ok) throw search.error;
-  const response = search.value;
+  const search = async () => {
+    const started = performance.now();
+    const response = await service.ask(question.searchText, Math.min(MAX_CITATIONS_KEPT, Math.max(question.results, SEARCHED)));
+    return { response, latencyMs: performance.now() - started };
+  };
+  const [preparation, searched] = await Promise.allSettled([destination.prepare(), search()]);
+  if (preparation.status === 'rejected') throw preparation.reason;
+  if (searched.status === 'rejected') throw searched.reason;
+  const { response, latencyMs } = searched.value;
   const relevant = response.hits.filter((hit) => hit.relevant);
   const shown = Math.min(question.results, relevant.length);
   let answerId: string | null = null;
@@ -89,13 +87,4 @@ export async function answerQuestion(question: QuestionToAnswer, destination: An
   const embed = buildAnswerEmbed(question.text, { ...response, hits: relevant.slice(0, shown) }, question.language, messages);
   const components = answerId ? answerButtons({ answerId, shown, more: relevant.length > shown, messages }) : [];
   await destination.send({ embeds: [embed], components });
-}
-
-/** A promise's outcome as a value, so that two that run together are both awaited whatever happens. */
-async function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }

@@ -13,7 +13,6 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
   }
 }
 
-/** Forces a file written by someone else (a native addon) to disk. */
 /**
  * Opens `file` with `flags`, lets `write` fill it, and syncs it; when anything fails the file is
  * closed and removed, so a failed write leaves no partial temporary file behind.
@@ -31,6 +30,7 @@ export async function writeSyncedOrRemove(file: string, flags: string | number, 
   await handle.close();
 }
 
+/** Forces a file written by someone else (a native addon) to disk. */
 export async function syncFile(file: string): Promise<void> {
   const handle = await open(file, 'r+');
   try {
