@@ -194,6 +194,11 @@ export class Retriever {
     const notice = mode !== requested ? `Answering in lexical mode: ${denseProblem}.` : null;
     const depth = Math.max(CANDIDATE_DEPTH, k * 5);
 
+    // The worker embeds the question while this thread ranks it lexically: the two take about as
+    // long as each other, so a hybrid answer waits for the longer of them rather than for both.
+    const embedding = mode === 'lexical' ? null : this.embedder!.embedQuery(question, options.signal);
+    // Awaited below; this only keeps a failure from going unhandled if the lexical side throws first.
+    embedding?.catch(() => undefined);
     const lexicalIndex = this.index.lexical;
     // The specifics check reads the question's terms in every mode; only the lexical side weighs them.
     const questionTerms = lexicalIndex.queryTerms(question, this.policy.termWeight);
@@ -202,8 +207,8 @@ export class Retriever {
     const lexical = mode === 'dense' ? [] : this.lexicalRanking(question, sentenceOf, depth);
     let dense: VectorHit[] = [];
     let queryVector: Float32Array | null = null;
-    if (mode !== 'lexical') {
-      queryVector = await this.embedder!.embedQuery(question, options.signal);
+    if (embedding) {
+      queryVector = await embedding;
       dense = this.index.vectors!.search(queryVector, depth);
     }
 

@@ -2,7 +2,7 @@
  * Retrieval over real indexes built with the fixture model: ranking of the seed article in every
  * mode, one citation per paragraph, k, and the fallbacks with their explanations.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { ErrorCode, QuelleError } from '../../src/errors.ts';
 import type { SearchIndex } from '../../src/index/search-index.ts';
@@ -76,6 +76,31 @@ describe('the seed article and the Koalition question', () => {
     const lexicalOrder = paragraphKeys(await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'lexical', k: 10 }));
     const weightless = paragraphKeys(await new Retriever(seedHybrid, embedder, { fusion: { k: 60, denseWeight: 0 } }).search(KOALITION_QUESTION, { mode: 'hybrid', k: 10 }));
     expect(weightless.slice(0, lexicalOrder.length)).toEqual(lexicalOrder);
+  });
+
+  it('hybrid mode asks for the question\'s vector before it ranks lexically, so that the worker embeds while this thread ranks', async () => {
+    const embedQuery = vi.spyOn(embedder, 'embedQuery');
+    const lexicalSearch = vi.spyOn(seedHybrid.lexical, 'search');
+    try {
+      const response = await new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'hybrid' });
+      expect(response.hits[0]?.passage.paragraph).toBe(2);
+      expect(embedQuery).toHaveBeenCalledTimes(1);
+      expect(lexicalSearch).toHaveBeenCalledTimes(1);
+      expect(embedQuery.mock.invocationCallOrder[0]).toBeLessThan(lexicalSearch.mock.invocationCallOrder[0]!);
+    } finally {
+      embedQuery.mockRestore();
+      lexicalSearch.mockRestore();
+    }
+  });
+
+  it('a failed question embedding fails the hybrid search with its own error, after the lexical side ran', async () => {
+    const failure = new QuelleError(ErrorCode.ModelUnavailable, 'the model went away');
+    const embedQuery = vi.spyOn(embedder, 'embedQuery').mockRejectedValue(failure);
+    try {
+      await expect(new Retriever(seedHybrid, embedder).search(KOALITION_QUESTION, { mode: 'hybrid' })).rejects.toBe(failure);
+    } finally {
+      embedQuery.mockRestore();
+    }
   });
 
   it('dense mode (tiny bag-of-word-pieces model) puts ¶2 clearly ahead, with cosine scores', async () => {
