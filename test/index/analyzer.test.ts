@@ -55,6 +55,40 @@ describe('Decompounder', () => {
     expect(decompounder.split('Truppen')).toEqual([]);
     expect(decompounder.split('Xylophonkonzert')).toEqual([]);
   });
+
+  it('splits an unknown modifier of five letters or more off a known head of six or more, but never a prefix', () => {
+    const decompounder = new Decompounder(new Set(['konzert', 'handlungen', 'regierung']));
+    expect(decompounder.split('Xylophonkonzert')).toEqual(['xylophon', 'konzert']);
+    // "ver" is a prefix, not a word; "kanzlerregierung" has a known head but not a long enough one after "bundes".
+    expect(decompounder.split('Verhandlungen')).toEqual([]);
+    expect(decompounder.split('Bundesregierung')).toEqual(['bundes', 'regierung']);
+  });
+
+  it('knows the general words it is given as well as the corpus\'s, and prefers two known words to a known head alone', () => {
+    const decompounder = new Decompounder(new Set(['truppen']), new Set(['frieden']));
+    expect(decompounder.split('Friedenstruppen')).toEqual(['frieden', 'truppen']);
+    expect(new Decompounder(new Set(), new Set(['mission', 'ausbildung'])).split('Ausbildungsmission')).toEqual(['ausbildung', 'mission']);
+  });
+});
+
+describe('an analyzer with a vocabulary', () => {
+  it('splits compounds of the general German word list on a corpus too small to know their parts', () => {
+    const parts = analyzer.withVocabulary(new Set()).compoundParts('Friedenstruppen');
+    expect(parts).toEqual(['frieden', 'truppen']);
+  });
+
+  it('does not split off the short words of spoken German the word list is full of', () => {
+    // "eben" is in the list, but shorter than five letters: not a part unless the corpus has it.
+    expect(analyzer.withVocabulary(new Set()).compoundParts('Ebenholzschrank')).toEqual(['ebenholz', 'schrank']);
+    expect(analyzer.withVocabulary(new Set(['eben', 'holzschrank'])).compoundParts('Ebenholzschrank')).toEqual(['eben', 'holzschrank']);
+  });
+
+  it('takes the linking element off a known modifier before an unknown head', () => {
+    expect(analyzer.withVocabulary(new Set(['frieden'])).compoundParts('Friedensnobelpreis')).toEqual(['frieden', 'nobelpreis']);
+    expect(analyzer.withVocabulary(new Set()).compoundParts('Sicherheitsgarantien')).toEqual(['sicherheit', 'garantien']);
+    // The "s" that starts the head is not taken for a link: "still" and "stand" explain the head, "till" does not.
+    expect(analyzer.withVocabulary(new Set(['waffen', 'still', 'stand'])).compoundParts('Waffenstillstand')).toEqual(['waffen', 'stillstand']);
+  });
 });
 
 describe('partTerms', () => {
