@@ -114,9 +114,10 @@ describe.skipIf(!hasXquad)('XQuAD-de test half, alone', () => {
   it('lexical: recall, few answerable questions declined, most off-corpus ones declined', { timeout: BUILD_TIMEOUT }, async () => {
     const figures = await measure(retriever, 'lexical', xquadDe(), language(testHalf(unanswerable), 'de'));
     expect(figures.n).toBe(329);
-    // MISSED the targets R@1 ≥ 0.90 and R@5 ≥ 0.98: measured 0.891 (293 of 329) and 0.979 (322); gated two questions below.
-    expect(figures.r1).toBeGreaterThanOrEqual(291 / 329);
-    expect(figures.r5).toBeGreaterThanOrEqual(320 / 329);
+    // MISSED the target R@1 ≥ 0.90 by one question: measured 296 of 329 (0.8997; 293 with analyzer 5); gated two questions below.
+    expect(figures.r1).toBeGreaterThanOrEqual(294 / 329);
+    // The target, met: measured 323 of 329 (0.982; 322 with analyzer 5).
+    expect(figures.r5).toBeGreaterThanOrEqual(0.98);
     expect(figures.declined).toBeLessThanOrEqual(0.05);
     // No target of its own (the one threshold also serves chat questions and single articles): measured 13 of 21, gated two below.
     expect(figures.offCorpusN).toBe(21);
@@ -135,7 +136,7 @@ describe.skipIf(!hasXquad || !hasCorpus)('XQuAD-de test half with all 10kGNAD ar
   it('lexical: recall@1 and recall@5, few answerable questions declined', { timeout: BUILD_TIMEOUT }, async () => {
     const retriever = new Retriever(await hybridIndex([path.join(XQUAD, 'articles'), GNAD]), embedder);
     const figures = await measure(retriever, 'lexical', xquadDe(), []);
-    // MISSED the target R@1 ≥ 0.89: measured 0.881 (290 of 329; 291 before the paragraph choice); gated as before, at 291 − 2.
+    // MISSED the target R@1 ≥ 0.89: measured 0.884 (291 of 329; 290 with analyzer 5); gated two questions below.
     expect(figures.r1).toBeGreaterThanOrEqual(289 / 329);
     expect(figures.r5).toBeGreaterThanOrEqual(0.96);
     expect(figures.declined).toBeLessThanOrEqual(0.05);
@@ -151,8 +152,8 @@ describe.skipIf(!hasCorpus)('the chat-style test half on the seed and all 10kGNA
   it('lexical, German: recall, answerable and off-corpus questions declined', { timeout: BUILD_TIMEOUT }, async () => {
     const figures = await measure(retriever, 'lexical', language(testHalf(chat), 'de'), language(testHalf(chatUnanswerable), 'de'));
     expect([figures.n, figures.offCorpusN]).toEqual([59, 17]);
-    // MISSED the targets R@1 ≥ 0.55, R@5 ≥ 0.80, declined ≤ 5%: measured 26, 46 and 3 of 59; gated two questions worse.
-    expect(figures.r1).toBeGreaterThanOrEqual(24 / 59);
+    // MISSED the targets R@1 ≥ 0.55, R@5 ≥ 0.80, declined ≤ 5%: measured 27, 46 and 3 of 59 (R@1 26 with analyzer 5); gated two questions worse.
+    expect(figures.r1).toBeGreaterThanOrEqual(25 / 59);
     expect(figures.r5).toBeGreaterThanOrEqual(44 / 59);
     expect(figures.declined).toBeLessThanOrEqual(5 / 59);
     // MISSED the target ≥ 85%: measured 8 of 17 (near misses share the corpus's rarer words; the numbers they name decline them: specifics.ts); gated two questions below.
@@ -184,8 +185,8 @@ describe('the seed article alone (all 36 seed questions are in the test half)', 
     const figures = await measure(retriever, 'lexical', jsonl<Labelled>(path.join(EVAL, 'seed-questions.jsonl')), offCorpus);
     expect(figures.n).toBe(36);
     expect(figures.answered).toBeGreaterThanOrEqual(30);
-    // MISSED the target ≥ 90%: measured 25 of the 34 answered; gated two questions below.
-    expect(figures.firstWhenAnswered).toBeGreaterThanOrEqual(23 / 34);
+    // MISSED the target ≥ 90%: measured 29 of the 36 answered (25 of 34 with analyzer 5); gated two questions below.
+    expect(figures.firstWhenAnswered).toBeGreaterThanOrEqual(27 / 36);
     expect(figures.offCorpusN).toBe(61);
     expect(figures.offCorpusDeclined).toBeGreaterThanOrEqual(0.95);
   });
