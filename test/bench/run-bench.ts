@@ -53,7 +53,9 @@
  * Model (model-worker.ts): the bare model on its own thread: query embedding p50/p95 and
  * passages per second for several batch shapes, on a sample of 10kGNAD. Pipeline: runIndexer
  * (hybrid, rebuild) on ../shared/corpora/10kgnad/articles through the product's inference worker;
- * wall time, its phases, and passages per second against the bare model's. Bot (bot-worker.ts):
+ * wall time, its phases, and passages per second against the bare model's at the product's
+ * batches, measured before the pipeline (the model section) and again after it, on
+ * --model-throughput-passages passages each (1,500), and averaged. Bot (bot-worker.ts):
  * /ask through the local Discord twin on a hybrid index of ≥ 10k passages, idle and while a
  * /reindex re-embeds all of them (a question every --reindex-interval-ms, 150), timed from sending
  * the interaction to the edited reply; the event loop's longest delay and the bot's memory.
@@ -138,6 +140,7 @@ const { values: flags } = parseArgs({
     dtype: { type: 'string', default: 'q8' },
     'model-queries': { type: 'string', default: '200' },
     'model-passages': { type: 'string', default: '400' },
+    'model-throughput-passages': { type: 'string', default: '1500' },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     'work-dir': { type: 'string', default: path.join(os.tmpdir(), 'quelle-bench') },
     force: { type: 'boolean', default: false },
@@ -289,9 +292,9 @@ function benchModelDir(): string {
   }
 }
 
-async function benchModel(modelDir: string): Promise<ModelReport | { skipped: string }> {
+async function benchModel(modelDir: string, throughputOnly = false): Promise<ModelReport | { skipped: string }> {
   for (const needed of [CORPUS_DIR, XQUAD_QUESTIONS]) if (!existsSync(needed)) return { skipped: `${needed} is absent (it comes with ../shared)` };
-  progress(`model: the bare ${path.basename(modelDir)} (${flags.dtype}) on its own thread`);
+  progress(`model: the bare ${path.basename(modelDir)} (${flags.dtype}) on its own thread${throughputOnly ? ', passages at the product\'s batches again' : ''}`);
   const task: Omit<ModelTask, 'resultFile'> = {
     modelDir,
     dtype: flags.dtype,
@@ -299,12 +302,18 @@ async function benchModel(modelDir: string): Promise<ModelReport | { skipped: st
     questionsFile: XQUAD_QUESTIONS,
     queries: integer('model-queries', flags['model-queries']),
     passages: integer('model-passages', flags['model-passages']),
+    throughputPassages: integer('model-throughput-passages', flags['model-throughput-passages']),
+    throughputOnly,
   };
-  const outcome = await runChild<ModelReport>('model-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', 'model.json') });
+  const resultFile = path.join(workDir, 'results', throughputOnly ? 'model-after.json' : 'model.json');
+  const outcome = await runChild<ModelReport>('model-worker.ts', { ...task }, { timeoutMs, resultFile });
   return outcome.ok ? outcome.value : { skipped: outcome.reason };
 }
 
-async function benchPipeline(modelDir: string, model: ModelReport | undefined): Promise<(PipelineReport & { vs_model: number | null }) | { skipped: string }> {
+/** The pipeline, and its ratio to the bare model: measured before it (the model section) and again after it, and averaged. */
+type PipelineResult = PipelineReport & { vs_model: number | null; model_passages_per_s: { before: number; after: number | null } | null };
+
+async function benchPipeline(modelDir: string, model: ModelReport | undefined): Promise<PipelineResult | { skipped: string }> {
   if (!existsSync(CORPUS_DIR)) return { skipped: `${CORPUS_DIR} is absent (it comes with ../shared)` };
   progress(`pipeline: runIndexer on 10kGNAD with ${path.basename(modelDir)} (${flags.dtype})`);
   const outcome = await runChild<PipelineReport>('pipeline-worker.ts', { corpusDir: CORPUS_DIR, modelDir, dtype: flags.dtype } satisfies Omit<PipelineTask, 'resultFile'>, {
@@ -312,7 +321,11 @@ async function benchPipeline(modelDir: string, model: ModelReport | undefined): 
     resultFile: path.join(workDir, 'results', 'pipeline.json'),
   });
   if (!outcome.ok) return { skipped: outcome.reason };
-  return { ...outcome.value, vs_model: model ? outcome.value.passages_per_s / model.passages_per_s : null };
+  if (!model) return { ...outcome.value, vs_model: null, model_passages_per_s: null };
+  const after = await benchModel(modelDir, true);
+  const afterRate = 'skipped' in after ? null : after.passages_per_s;
+  const peer = afterRate === null ? model.passages_per_s : (model.passages_per_s + afterRate) / 2;
+  return { ...outcome.value, vs_model: outcome.value.passages_per_s / peer, model_passages_per_s: { before: model.passages_per_s, after: afterRate } };
 }
 
 interface ResumeReport {
@@ -501,10 +514,12 @@ function evaluateTargets(
     );
   }
   if (pipeline && !('skipped' in (pipeline as object))) {
-    const p = pipeline as PipelineReport & { vs_model: number | null };
+    const p = pipeline as PipelineResult;
     targets.push({ target: 'pipeline: all but embedding ≤ 10% of wall time', value: `${(p.non_embed_share * 100).toFixed(1)}%`, met: p.non_embed_share <= 0.1 });
-    if (p.vs_model !== null) {
-      targets.push({ target: '#12 index throughput ≥ 90% of the bare model’s', value: `${p.passages_per_s.toFixed(1)} vs ${model!.passages_per_s.toFixed(1)} passages/s (${(p.vs_model * 100).toFixed(0)}%)`, met: p.vs_model >= 0.9 });
+    if (p.vs_model !== null && p.model_passages_per_s) {
+      const { before, after } = p.model_passages_per_s;
+      const peer = after === null ? `${before.toFixed(1)}` : `${((before + after) / 2).toFixed(1)} (${before.toFixed(1)} before, ${after.toFixed(1)} after)`;
+      targets.push({ target: '#12 index throughput ≥ 90% of the bare model’s', value: `${p.passages_per_s.toFixed(1)} vs ${peer} passages/s (${(p.vs_model * 100).toFixed(0)}%)`, met: p.vs_model >= 0.9 });
     }
   }
   if (bot && !('skipped' in (bot as object))) {
@@ -553,7 +568,7 @@ function rounded(value: unknown): unknown {
 await mkdir(workDir, { recursive: true });
 const startedAt = new Date();
 const results: Record<string, Partial<Record<EngineName, EngineResult>>> = {};
-let pipeline: (PipelineReport & { vs_model: number | null }) | { skipped: string } | undefined;
+let pipeline: PipelineResult | { skipped: string } | undefined;
 let bot: BotReport | { skipped: string } | undefined;
 let model: ModelReport | { skipped: string } | undefined;
 let resume: ResumeReport | { skipped: string } | undefined;
