@@ -85,6 +85,7 @@ const botSchema = coreSchema.extend({
   ),
   QUELLE_COOLDOWN_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(0).max(3600).default(5)),
   QUELLE_RESULTS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(5).default(3)),
+  QUELLE_ANSWER_FIRST_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(2000).default(1000)),
   QUELLE_WATCH: z.preprocess(emptyAsUnset, z.stringbool({ error: 'must be true or false' }).default(true)),
   QUELLE_FEEDS: z.preprocess(
     (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : (value ?? [])),
@@ -178,6 +179,11 @@ export interface BotConfig extends CoreConfig {
   readonly answerChannelIds: readonly string[];
   readonly cooldownSeconds: number;
   readonly results: number;
+  /**
+   * /ask replies with the answer itself when it is ready within this many ms, and defers first
+   * when it is not (0: always defers first). At most 2 s, inside Discord's 3-second deadline.
+   */
+  readonly answerFirstMs: number;
   /** Index new, changed and deleted files in the seeds folder as they appear. */
   readonly watchSeeds: boolean;
   /** RSS/Atom feeds whose new items are saved as articles. */
@@ -253,6 +259,7 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     answerChannelIds: parsed.QUELLE_ANSWER_CHANNEL_IDS,
     cooldownSeconds: parsed.QUELLE_COOLDOWN_SECONDS,
     results: parsed.QUELLE_RESULTS,
+    answerFirstMs: parsed.QUELLE_ANSWER_FIRST_MS,
     watchSeeds: parsed.QUELLE_WATCH,
     feeds: parsed.QUELLE_FEEDS,
     feedMinutes: parsed.QUELLE_FEED_MINUTES,

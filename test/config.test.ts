@@ -172,6 +172,7 @@ describe('loadBotConfig', () => {
       answerChannelIds: [],
       cooldownSeconds: 5,
       results: 3,
+      answerFirstMs: 1000,
       watchSeeds: true,
       feeds: [],
       feedMinutes: 30,
@@ -212,8 +213,9 @@ describe('loadBotConfig', () => {
       MODERATOR_ROLE_IDS: '',
       QUELLE_COOLDOWN_SECONDS: '',
       QUELLE_RESULTS: '',
+      QUELLE_ANSWER_FIRST_MS: '',
     });
-    expect(config).toMatchObject({ clientId: null, guildId: null, apiUrl: null, moderatorRoleIds: [], cooldownSeconds: 5, results: 3 });
+    expect(config).toMatchObject({ clientId: null, guildId: null, apiUrl: null, moderatorRoleIds: [], cooldownSeconds: 5, results: 3, answerFirstMs: 1000 });
     expect(configError(() => loadBotConfig({ DISCORD_TOKEN: '' })).message).toMatch(/DISCORD_TOKEN is required/);
   });
 
@@ -281,6 +283,7 @@ describe('loadBotConfig', () => {
     expect(config).toMatchObject({ clientId: ROLE_A, guildId: ROLE_B, cooldownSeconds: 10, results: 5 });
     expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_COOLDOWN_SECONDS: '0' }).cooldownSeconds).toBe(0);
     expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_COOLDOWN_SECONDS: '2.5' }).cooldownSeconds).toBe(2.5);
+    expect(loadBotConfig({ DISCORD_TOKEN: TOKEN, QUELLE_ANSWER_FIRST_MS: '0' }).answerFirstMs).toBe(0);
   });
 
   it('rejects numbers out of range', () => {
@@ -291,6 +294,9 @@ describe('loadBotConfig', () => {
       ['QUELLE_RESULTS', '0'],
       ['QUELLE_RESULTS', '6'],
       ['QUELLE_RESULTS', '2.5'],
+      // Discord's deadline is 3 s: waiting longer than 2 s for the answer before deferring risks it.
+      ['QUELLE_ANSWER_FIRST_MS', '2001'],
+      ['QUELLE_ANSWER_FIRST_MS', '-1'],
     ] as const) {
       const error = configError(() => loadBotConfig({ DISCORD_TOKEN: TOKEN, [name]: value }));
       expect(error.code, `${name}=${value}`).toBe(ErrorCode.InvalidConfig);

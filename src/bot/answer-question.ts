@@ -31,12 +31,18 @@ export interface QuestionToAnswer {
 }
 
 /**
- * Where an answer goes, which is all that differs between /ask (a deferred reply), a mention (a
- * reply to the message) and an answer channel (a thread).
+ * Where an answer goes, which is all that differs between /ask (a reply, deferred when the answer
+ * is slow), a mention (a reply to the message) and an answer channel (a thread).
  */
 export interface AnswerDestination {
-  /** Shows that an answer is coming before the search starts: a deferral, typing, a thread. */
+  /** Shows that an answer is coming: a deferral, typing, a thread. */
   prepare(): Promise<void>;
+  /**
+   * How long the answer may take before `prepare` runs; an answer ready sooner is sent without
+   * it. /ask sets it: there the answer itself acknowledges the interaction, one round trip to
+   * Discord instead of a deferral and an edit. Unset (or 0), `prepare` starts with the search.
+   */
+  readonly prepareAfterMs?: number;
   send(payload: AnswerPayload): Promise<void>;
 }
 
@@ -52,20 +58,37 @@ const SEARCHED = 10;
  * because the buttons carry the recorded answer's id; when recording fails (a full disk), the
  * answer is still sent, without buttons, and the failure is logged.
  */
-export async function answerQuestion(question: QuestionToAnswer, destination: AnswerDestination, { service, community, logger }: Pick<BotServices, 'service' | 'community' | 'logger'>): Promise<void> {
-  // The deferral (or the typing, or the thread) and the search start together: on Discord the
-  // deferral's round trip (often 100 ms) would otherwise come before a search of 20 ms. Nothing is
-  // sent until both are done, and a failed deferral wins over a failed search, so an error reply
-  // goes where the member will see it (respond-with-error.ts).
-  const search = async () => {
-    const started = performance.now();
-    const response = await service.ask(question.searchText, Math.min(MAX_CITATIONS_KEPT, Math.max(question.results, SEARCHED)));
-    return { response, latencyMs: performance.now() - started };
-  };
-  const [preparation, searched] = await Promise.allSettled([destination.prepare(), search()]);
+export async function answerQuestion(question: QuestionToAnswer, destination: AnswerDestination, services: Pick<BotServices, 'service' | 'community' | 'logger'>): Promise<void> {
+  // The deferral (or the typing, or the thread) and the answer start together: on Discord the
+  // deferral's round trip (often 100 ms) would otherwise come before a search of 20 ms; and /ask
+  // defers only when the answer is not ready in time. Nothing is sent until both are done, and a
+  // failed deferral wins over a failed search, so an error reply goes where the member will see
+  // it (respond-with-error.ts).
+  const answer = composeAnswer(question, services);
+  const [preparation, composed] = await Promise.allSettled([prepareUnlessAnswered(destination, answer), answer]);
   if (preparation.status === 'rejected') throw preparation.reason;
-  if (searched.status === 'rejected') throw searched.reason;
-  const { response, latencyMs } = searched.value;
+  if (composed.status === 'rejected') throw composed.reason;
+  await destination.send(composed.value);
+}
+
+/** Runs `prepare` at once, or (with `prepareAfterMs`) only if the answer is not ready by then. */
+async function prepareUnlessAnswered(destination: AnswerDestination, answer: Promise<unknown>): Promise<void> {
+  const waitMs = destination.prepareAfterMs ?? 0;
+  if (waitMs <= 0) return destination.prepare();
+  let timer: NodeJS.Timeout | undefined;
+  const answeredInTime = await Promise.race([
+    answer.then(() => true, () => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, waitMs, false))),
+  ]);
+  clearTimeout(timer);
+  if (!answeredInTime) await destination.prepare();
+}
+
+/** Search, record, and the embed and buttons to send. */
+async function composeAnswer(question: QuestionToAnswer, { service, community, logger }: Pick<BotServices, 'service' | 'community' | 'logger'>): Promise<AnswerPayload> {
+  const started = performance.now();
+  const response = await service.ask(question.searchText, Math.min(MAX_CITATIONS_KEPT, Math.max(question.results, SEARCHED)));
+  const latencyMs = performance.now() - started;
   const relevant = response.hits.filter((hit) => hit.relevant);
   const shown = Math.min(question.results, relevant.length);
   let answerId: string | null = null;
@@ -86,5 +109,5 @@ export async function answerQuestion(question: QuestionToAnswer, destination: An
   const messages = messagesFor(question.language);
   const embed = buildAnswerEmbed(question.text, { ...response, hits: relevant.slice(0, shown) }, question.language, messages);
   const components = answerId ? answerButtons({ answerId, shown, more: relevant.length > shown, messages }) : [];
-  await destination.send({ embeds: [embed], components });
+  return { embeds: [embed], components };
 }

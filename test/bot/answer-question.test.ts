@@ -68,6 +68,48 @@ describe('answerQuestion', () => {
     expect((deps.community.log.recordAnswer as ReturnType<typeof vi.fn>)).not.toHaveBeenCalled();
   });
 
+  describe('with prepareAfterMs (/ask)', () => {
+    it('sends an answer ready in time without preparing: the answer is the acknowledgement', async () => {
+      const { deps } = services(async () => 'AZ8kq3fG0c1234567890');
+      const prepare = vi.fn(async () => {});
+      const sent = vi.fn(async (_payload: AnswerPayload) => {});
+      await answerQuestion(question, { prepare, prepareAfterMs: 60_000, send: sent }, deps);
+      expect(prepare).not.toHaveBeenCalled();
+      expect(sent).toHaveBeenCalledTimes(1);
+      expect(sent.mock.calls[0]![0].embeds[0]!.fields).toHaveLength(1);
+    });
+
+    it('prepares once the time is up when the answer is slow, and sends the answer after that', async () => {
+      vi.useFakeTimers();
+      try {
+        const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
+        let finishSearch!: () => void;
+        const searchDone = new Promise<void>((resolve) => (finishSearch = resolve));
+        const original = ask.getMockImplementation()!;
+        ask.mockImplementationOnce(async (text, k) => (await searchDone, original(text, k)));
+        const steps: string[] = [];
+        const answered = answerQuestion(question, { prepare: async () => void steps.push('prepare'), prepareAfterMs: 1000, send: async () => void steps.push('send') }, deps);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(steps).toEqual([]);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(steps).toEqual(['prepare']);
+        finishSearch();
+        await answered;
+        expect(steps).toEqual(['prepare', 'send']);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('throws a search that fails in time without preparing, so the error is a reply of its own', async () => {
+      const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
+      ask.mockRejectedValueOnce(new Error('index unavailable'));
+      const prepare = vi.fn(async () => {});
+      await expect(answerQuestion(question, { prepare, prepareAfterMs: 60_000, send: vi.fn() }, deps)).rejects.toThrow('index unavailable');
+      expect(prepare).not.toHaveBeenCalled();
+    });
+  });
+
   it('a failed search is thrown once the deferral is done, so the error can edit the deferred reply', async () => {
     const { ask, deps } = services(async () => 'AZ8kq3fG0c1234567890');
     ask.mockRejectedValueOnce(new Error('index unavailable'));

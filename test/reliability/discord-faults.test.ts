@@ -3,8 +3,11 @@
  * and 500 on interaction callbacks, on edits of the answer and on mention replies; more 500s
  * than discord.js retries; a dropped gateway connection (resume, with a question arriving while
  * it is down); an invalid session (re-identify). After each, the bot recovers and answers the
- * next question, and the twin saw no rule broken by the bot. A slow embedder (4 s per query)
- * never makes the bot miss the 3-second interaction deadline: it defers before searching.
+ * next question, and the twin saw no rule broken by the bot. The bot here defers every /ask
+ * (QUELLE_ANSWER_FIRST_MS=0), so that each of those requests is made; with the default, an answer
+ * ready within a second is the interaction's reply itself, and a fault on that reply is retried
+ * too. A slow embedder (4 s per query) never makes the bot miss the 3-second interaction
+ * deadline: it defers once the answer is not ready in time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embedding/embedder.ts';
@@ -13,6 +16,7 @@ import { loadFixtureEmbedder } from '../helpers/index-fixtures.ts';
 import { ask, isAnswer, SEED_QUESTION, sleep, startHarness, undisposable, type Harness } from './helpers.ts';
 
 const DEFER = 5;
+const REPLY = 4;
 const CALLBACK = /^\/interactions\/\d+\/[^/]+\/callback$/;
 const ORIGINAL = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/;
 const CHANNEL_MESSAGES = /^\/channels\/\d+\/messages$/;
@@ -23,7 +27,7 @@ const faults = { rest: 0, gateway: 0 };
 
 beforeAll(async () => {
   embedder = undisposable(await loadFixtureEmbedder());
-  h = await startHarness({ embedder });
+  h = await startHarness({ embedder, env: { QUELLE_ANSWER_FIRST_MS: '0' } });
 });
 
 afterAll(async () => {
@@ -149,8 +153,30 @@ describe('gateway faults', () => {
   });
 });
 
+describe('the answer as the reply (the default, QUELLE_ANSWER_FIRST_MS=1000)', () => {
+  it.each([
+    ['429 with Retry-After: 0.5', { status: 429, retryAfter: 0.5 }],
+    ['500', { status: 500 }],
+  ] as const)('%s on the reply that carries the answer: retried, in time, answered without a deferral', { timeout: 60_000 }, async (_name, fault) => {
+    const local = await startHarness({ embedder });
+    try {
+      local.twin.failNext({ method: 'POST', pathPattern: CALLBACK, ...fault });
+      const handle = await ask(local.twin, SEED_QUESTION);
+      const final = await handle.waitForFinal(15_000);
+      const accepted = handle.callbacks.filter((callback) => callback.status < 300);
+      expect(accepted.map((callback) => callback.type)).toEqual([REPLY]);
+      expect(accepted[0]!.elapsedMs).toBeLessThan(3000);
+      expect(isAnswer(final)).toBe(true);
+      expect(local.twin.requests.filter((request) => request.injected)).toHaveLength(1);
+      expect(local.twin.violations).toEqual([]);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
 describe('a slow embedder (4 s per query)', () => {
-  it('never makes the bot miss the 3 s deadline: it defers first, then answers', { timeout: 60_000 }, async () => {
+  it('never makes the bot miss the 3 s deadline: it defers once the answer is late, then answers', { timeout: 60_000 }, async () => {
     const inner = await loadFixtureEmbedder();
     const slow = undisposable(inner, {
       embedQuery: async (text, signal) => {

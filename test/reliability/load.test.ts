@@ -1,6 +1,6 @@
 /**
  * Load (issue #6): 200 /ask from 50 members within 10 seconds, with the default cooldown of 5 s.
- * Every question gets either an answer (deferred within Discord's 3 s) or the private cooldown
+ * Every question gets either an answer (acknowledged within Discord's 3 s) or the private cooldown
  * message with the wait; nobody gets more answers than the cooldown allows; the twin sees no
  * broken rule. Reports p50/p95 time to the final message. The 10,000-question memory run is
  * `test/reliability/memory.script.ts`.
@@ -58,13 +58,14 @@ describe(`${QUESTIONS} questions from ${MEMBERS} members within ${WINDOW_MS / 10
 
     const outcomes = await Promise.all(
       sent.map(async ({ handle, user }) => {
+        // The first callback acknowledges: the cooldown notice (private), the answer itself, or a deferral.
         const callback = await handle.waitForCallback(10_000);
-        if (callback.type === 4) {
+        if (callback.type === 4 && handle.original()!.ephemeral) {
           const message = handle.original()!;
-          return { user, kind: 'cooldown' as const, message, ms: callback.elapsedMs, deferMs: null };
+          return { user, kind: 'cooldown' as const, message, ms: callback.elapsedMs, acknowledgedMs: callback.elapsedMs };
         }
         const final: TwinMessage = await handle.waitForFinal(30_000);
-        return { user, kind: 'answered' as const, message: final, ms: final.editedAt! - handle.deliveredAt!, deferMs: callback.elapsedMs };
+        return { user, kind: 'answered' as const, message: final, ms: (final.editedAt ?? final.createdAt) - handle.deliveredAt!, acknowledgedMs: callback.elapsedMs };
       }),
     );
 
@@ -72,7 +73,7 @@ describe(`${QUESTIONS} questions from ${MEMBERS} members within ${WINDOW_MS / 10
     const cooled = outcomes.filter((o) => o.kind === 'cooldown');
     for (const o of answered) {
       expect(isAnswer(o.message)).toBe(true);
-      expect(o.deferMs!).toBeLessThan(3000);
+      expect(o.acknowledgedMs).toBeLessThan(3000);
     }
     for (const o of cooled) {
       expect(o.message.ephemeral).toBe(true);
@@ -89,7 +90,7 @@ describe(`${QUESTIONS} questions from ${MEMBERS} members within ${WINDOW_MS / 10
     console.log(
       `load: ${QUESTIONS} questions from ${MEMBERS} members sent in ${(sendWindow / 1000).toFixed(1)} s → ${answered.length} answered, ${cooled.length} told to wait; ` +
         `time to final message p50 ${percentile(all, 50)} ms, p95 ${percentile(all, 95)} ms (answers: p50 ${percentile(answerMs, 50)} ms, p95 ${percentile(answerMs, 95)} ms, max ${Math.max(...answerMs)} ms; ` +
-        `deferral max ${Math.max(...answered.map((o) => o.deferMs!))} ms)`,
+        `acknowledgement max ${Math.max(...answered.map((o) => o.acknowledgedMs))} ms)`,
     );
   });
 });

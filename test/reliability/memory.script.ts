@@ -94,7 +94,7 @@ async function askRange(end: number): Promise<void> {
         const handle = await ask(twin, QUESTIONS[i % QUESTIONS.length]!, { user: members[i % members.length]!.id });
         const final = await handle.waitForFinal(30_000);
         if (!isAnswer(final)) failures++;
-        latencies.push(final.editedAt! - handle.deliveredAt!);
+        latencies.push((final.editedAt ?? final.createdAt) - handle.deliveredAt!);
       }
     }),
   );

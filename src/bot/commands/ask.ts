@@ -63,7 +63,12 @@ export const askCommand = {
     } as const;
     await answerQuestion(question, {
       prepare: async () => void (await interaction.deferReply()),
-      send: async (payload) => void (await interaction.editReply({ ...payload, allowedMentions: NO_MENTIONS })),
+      // Discord wants an acknowledgement within 3 s: an answer ready sooner is it (one round trip, no "thinking…").
+      prepareAfterMs: config.answerFirstMs,
+      send: async (payload) => {
+        const message = { ...payload, allowedMentions: NO_MENTIONS };
+        await (interaction.deferred ? interaction.editReply(message) : interaction.reply(message));
+      },
     }, context);
   },
 } satisfies Command;
