@@ -11,7 +11,7 @@
  * inference worker.
  *
  * Idle: questions (XQuAD-de, German) are sent one after another from rotating members, each
- * timed from just before the interaction is sent to the moment the twin holds the edited (final)
+ * timed from just before the interaction is sent to the moment the twin holds the final (not deferred)
  * reply; they start at least `intervalMs` apart (default 50 ms): discord.js holds the client to
  * Discord's global limit of 50 requests per second, so questions sent back to back would measure
  * the pacing of the benchmark, not the bot.

@@ -58,7 +58,8 @@
  * --model-throughput-passages passages each (1,500), and averaged. Bot (bot-worker.ts):
  * /ask through the local Discord twin on a hybrid index of ≥ 10k passages, idle and while a
  * /reindex re-embeds all of them (a question every --reindex-interval-ms, 150), timed from sending
- * the interaction to the edited reply; the event loop's longest delay and the bot's memory.
+ * the interaction to the final reply (the answer itself, or the edit of a deferral); the event
+ * loop's longest delay and the bot's memory.
  * Resume: `npm run index -- --rebuild` of 10kGNAD killed (-9) at 90% of its embedding, then run
  * again: how much of it the second run embeds, and whether the index answers.
  */
@@ -724,7 +725,7 @@ if (flags.json) {
     }
   }
   if (bot) {
-    out.push(`\nIn-bot /ask through the Discord twin (send → edited reply), ${modelName}:\n`);
+    out.push(`\nIn-bot /ask through the Discord twin (send → final reply), ${modelName}:\n`);
     if ('skipped' in bot) out.push(`skipped: ${bot.skipped}`);
     else {
       out.push(
