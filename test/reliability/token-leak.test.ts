@@ -64,6 +64,9 @@ describe('npm start: the token never appears', () => {
       QUELLE_INDEX_DIR: indexDir,
       EMBEDDING_MODEL_DIR: FIXTURE_MODEL,
       QUELLE_COOLDOWN_SECONDS: '0',
+      // Every /ask defers first, so that an edit of the deferred reply (whose URL holds the
+      // interaction token) can fail below; by default a fast answer is the reply itself.
+      QUELLE_ANSWER_FIRST_MS: '0',
       LOG_LEVEL: 'trace',
     });
     const handles: InteractionHandle[] = [];
