@@ -5,8 +5,8 @@
  * (passage-batches.ts), and batches evenly spaced through that sequence are embedded until about
  * `passages` passages (`throughputPassages` for the product's own shape, the pipeline's peer): a
  * sample of a build's own batches, with its mix of lengths. Questions are XQuAD-de's. With
- * `throughputOnly` it measures the product's shape alone (the peer measured again after the
- * pipeline, so that a drift of the machine's speed during the run does not decide the ratio). The inference settings are the product's (DEFAULT_INFERENCE, or
+ * `throughputOnly` it measures the product's shape alone, and no questions (the pipeline's peer on
+ * half of the corpus: run-bench.ts). The inference settings are the product's (DEFAULT_INFERENCE, or
  * EMBEDDING_BATCH_SIZE / EMBEDDING_BATCH_TOKENS / EMBEDDING_THREADS from the environment).
  */
 import { readFile } from 'node:fs/promises';
