@@ -3,10 +3,9 @@
  * it loads, how fast it embeds one question, and how many passages a second it embeds per batch
  * shape. For each shape the whole corpus is sorted and batched as a build does it
  * (passage-batches.ts), and batches evenly spaced through that sequence are embedded until about
- * `passages` passages (`throughputPassages` for the product's own shape, the pipeline's peer): a
- * sample of a build's own batches, with its mix of lengths. Questions are XQuAD-de's. With
- * `throughputOnly` it measures the product's shape alone, and no questions (the pipeline's peer on
- * half of the corpus: run-bench.ts). The inference settings are the product's (DEFAULT_INFERENCE, or
+ * `passages` passages: a sample of a build's own batches, with its mix of lengths. Questions are
+ * XQuAD-de's. With `throughputOnly` it embeds every passage at the product's shape alone, and no
+ * questions (the pipeline's peer on half of the corpus: run-bench.ts). The inference settings are the product's (DEFAULT_INFERENCE, or
  * EMBEDDING_BATCH_SIZE / EMBEDDING_BATCH_TOKENS / EMBEDDING_THREADS from the environment).
  */
 import { readFile } from 'node:fs/promises';
@@ -26,7 +25,6 @@ export interface ModelTask {
   readonly questionsFile: string;
   readonly queries: number;
   readonly passages: number;
-  readonly throughputPassages: number;
   readonly throughputOnly?: boolean;
   readonly resultFile: string;
 }
@@ -89,8 +87,8 @@ for (let i = 0; i < (task.throughputOnly ? 0 : 10 + task.queries); i++) {
   if (i >= 10) queryTimes.push(performance.now() - started);
 }
 
-const productShape = { label: 'product default', batchSize: inference.batchSize, batchTokens: inference.batchTokens, passages: task.throughputPassages };
-const shapes: Array<{ label: string; passages?: number } & BatchLimits> = task.throughputOnly ? [productShape] : [
+const productShape = { label: 'product default', batchSize: inference.batchSize, batchTokens: inference.batchTokens };
+const shapes: Array<{ label: string } & BatchLimits> = task.throughputOnly ? [productShape] : [
   productShape,
   // While members ask (EMBEDDING_ASKING_BATCH_TOKENS), and a budget between the two.
   { label: 'product default while members ask', batchSize: inference.batchSize, batchTokens: inference.askingBatchTokens },
@@ -103,7 +101,7 @@ let sampled = 0;
 for (const shape of shapes) {
   const build = passageBatches(all, shape);
   const perBatch = all.length / build.length;
-  const wanted = Math.max(1, Math.round((shape.passages ?? task.passages) / perBatch));
+  const wanted = task.throughputOnly ? build.length : Math.max(1, Math.round(task.passages / perBatch));
   const batches = Array.from({ length: Math.min(wanted, build.length) }, (_, i) => build[Math.floor(((i + 0.5) * build.length) / Math.min(wanted, build.length))]!);
   const times: number[] = [];
   let passages = 0;

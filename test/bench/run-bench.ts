@@ -141,7 +141,6 @@ const { values: flags } = parseArgs({
     dtype: { type: 'string', default: 'q8' },
     'model-queries': { type: 'string', default: '200' },
     'model-passages': { type: 'string', default: '400' },
-    'model-throughput-passages': { type: 'string', default: '1500' },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     'work-dir': { type: 'string', default: path.join(os.tmpdir(), 'quelle-bench') },
     force: { type: 'boolean', default: false },
@@ -303,7 +302,6 @@ async function benchModel(modelDir: string): Promise<ModelReport | { skipped: st
     questionsFile: XQUAD_QUESTIONS,
     queries: integer('model-queries', flags['model-queries']),
     passages: integer('model-passages', flags['model-passages']),
-    throughputPassages: integer('model-throughput-passages', flags['model-throughput-passages']),
   };
   const outcome = await runChild<ModelReport>('model-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', 'model.json') });
   return outcome.ok ? outcome.value : { skipped: outcome.reason };
@@ -364,7 +362,6 @@ async function pairedThroughput(modelDir: string): Promise<PairedThroughput | { 
       questionsFile: XQUAD_QUESTIONS,
       queries: 0,
       passages: 0,
-      throughputPassages: Number.MAX_SAFE_INTEGER,
       throughputOnly: true,
     };
     const run = await runChild<ModelReport>('model-worker.ts', { ...task }, { timeoutMs, resultFile: path.join(workDir, 'results', `model-half-${h + 1}.json`) });
